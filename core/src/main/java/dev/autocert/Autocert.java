@@ -1,0 +1,144 @@
+package dev.autocert;
+
+import dev.autocert.acme.Issuer;
+import dev.autocert.challenge.BoardSolvers;
+import dev.autocert.challenge.ChallengeBoard;
+import dev.autocert.challenge.ChallengeSolver;
+import dev.autocert.challenge.Http01Responder;
+import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.ChallengeType;
+import dev.autocert.renew.CertificateEvents;
+import dev.autocert.renew.CertificateManager;
+import dev.autocert.renew.CertificateStatus;
+import dev.autocert.store.FileStore;
+import dev.autocert.tls.AutocertKeyManager;
+import dev.autocert.tls.LiveCertificates;
+
+import javax.net.ssl.X509ExtendedKeyManager;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One Autocert instance: the certificates of one configuration, the answers to the CA's challenges
+ * and the schedule that keeps them renewed. Container adapters build one, route challenge requests
+ * and TLS key selection to it, and start it once the container listens.
+ *
+ * <pre>{@code
+ * Autocert autocert = Autocert.create(config, EnumSet.of(ChallengeType.HTTP_01));
+ * autocert.loadStored();   // serve what the store has, no CA contact
+ * autocert.start();        // issue what is missing, renew what is due
+ * }</pre>
+ */
+public final class Autocert implements AutoCloseable {
+
+    private final AutocertConfig config;
+    private final ChallengeBoard board = new ChallengeBoard();
+    private final LiveCertificates live = new LiveCertificates();
+    private final Http01Responder http01 = new Http01Responder(board);
+    private final FileStore store;
+    private final CertificateManager manager;
+
+    private Autocert(AutocertConfig config, Set<ChallengeType> answerable) {
+        this.config = config;
+        this.store = new FileStore(config.storage(), config.keystorePassword());
+        List<ChallengeSolver> solvers = new ArrayList<>();
+        if (answerable.contains(ChallengeType.HTTP_01)) {
+            solvers.add(BoardSolvers.http01(board));
+        }
+        if (answerable.contains(ChallengeType.TLS_ALPN_01)) {
+            solvers.add(BoardSolvers.tlsAlpn01(board));
+        }
+        // TLS-SNI-01 is legacy: only when the user asks for it by name
+        if (answerable.contains(ChallengeType.TLS_SNI_01) && config.challenges().contains(ChallengeType.TLS_SNI_01)) {
+            solvers.add(BoardSolvers.tlsSni01(board));
+        }
+        this.manager = new CertificateManager(config, store, new Issuer(config, store, solvers), live);
+    }
+
+    /**
+     * @param config     validated settings
+     * @param answerable the challenge types the container can answer (its connectors and routes)
+     * @return a new, not yet started instance
+     */
+    public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable) {
+        return new Autocert(config, answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable));
+    }
+
+    /** @return the settings */
+    public AutocertConfig config() {
+        return config;
+    }
+
+    /** @return the pending challenge answers */
+    public ChallengeBoard challengeBoard() {
+        return board;
+    }
+
+    /** @return the HTTP-01 responder shared by every HTTP adapter */
+    public Http01Responder http01() {
+        return http01;
+    }
+
+    /** @return the certificates being served */
+    public LiveCertificates liveCertificates() {
+        return live;
+    }
+
+    /** @return the store */
+    public FileStore store() {
+        return store;
+    }
+
+    /**
+     * @param delegate the container's key manager for names Autocert does not manage, or {@code null}
+     * @return a key manager that serves Autocert's certificates and challenge answers per handshake
+     */
+    public AutocertKeyManager keyManager(X509ExtendedKeyManager delegate) {
+        return new AutocertKeyManager(delegate, live, board);
+    }
+
+    /** @param listener told when a certificate goes live or an attempt fails */
+    public void addListener(CertificateEvents listener) {
+        manager.addListener(listener);
+    }
+
+    /**
+     * Serves the stored certificates at once, with no CA contact.
+     *
+     * @return how many were loaded
+     */
+    public int loadStored() {
+        return manager.loadStored();
+    }
+
+    /** Starts issuing and renewing in the background. */
+    public void start() {
+        manager.start();
+    }
+
+    /**
+     * @param name a certificate's name
+     * @return whether such a certificate exists (its renewal then starts now)
+     */
+    public boolean renewNow(String name) {
+        return manager.renewNow(name);
+    }
+
+    /** @return the state of every certificate */
+    public List<CertificateStatus> status() {
+        return manager.status();
+    }
+
+    /** @return the certificate manager, for adapters that need the served certificate of a name */
+    public CertificateManager manager() {
+        return manager;
+    }
+
+    /** Stops the background work; served certificates stay served. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.autocert.acme;
+
+import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.KeyType;
+import dev.autocert.diagnose.DiagnosedException;
+import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.store.Store;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Metadata;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.KeyPair;
+import java.util.Optional;
+
+/**
+ * The ACME account: its key is created once (ECDSA P-256, saved before the account is registered so
+ * a crash never orphans an account) and reused for every order at that CA.
+ */
+final class Accounts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+
+    private final AutocertConfig config;
+    private final Store store;
+    private Login login;
+
+    Accounts(AutocertConfig config, Store store) {
+        this.config = config;
+        this.store = store;
+    }
+
+    synchronized Login login() throws AcmeException, IOException, DiagnosedException {
+        if (login != null) {
+            return login;
+        }
+        URI directory = config.directory();
+        Session session = CaSessions.open(directory, config.caTrust().orElse(null));
+        Metadata meta = session.getMetadata();
+        Optional<URI> terms = meta.getTermsOfService();
+        if (terms.isPresent() && !config.acceptTerms()) {
+            throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.TERMS_NOT_ACCEPTED,
+                    "the CA at " + directory + " requires accepting its terms of service at " + terms.get(),
+                    "read them and set acceptTerms=\"true\"", "acceptTerms"), null);
+        }
+        if (meta.isExternalAccountRequired() && config.eabKid().isEmpty()) {
+            throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.ACCOUNT_REJECTED,
+                    "the CA at " + directory + " only accepts accounts bound to an external account",
+                    "set eabKid and eabHmacKey from the CA's console", "eabKid"), null);
+        }
+        Optional<KeyPair> stored = store.loadAccountKey(directory);
+        KeyPair keys = stored.orElseGet(KeyType.EC256::generate);
+        if (stored.isEmpty()) {
+            store.saveAccountKey(directory, keys);
+        }
+        AccountBuilder builder = new AccountBuilder().useKeyPair(keys);
+        if (terms.isPresent()) {
+            builder.agreeToTermsOfService();
+        }
+        config.email().ifPresent(builder::addEmail);
+        if (config.eabKid().isPresent()) {
+            builder.withKeyIdentifier(config.eabKid().get(), config.eabHmacKey().orElseThrow());
+        }
+        if (config.email().isEmpty() && stored.isEmpty()) {
+            LOG.warn("No email set: the CA cannot warn you about problems with your certificates (setting 'email')");
+        }
+        login = builder.createLogin(session);
+        LOG.info("ACME account {} at {} ({})", login.getAccountLocation(), directory,
+                stored.isPresent() ? "existing key" : "new key");
+        return login;
+    }
+}

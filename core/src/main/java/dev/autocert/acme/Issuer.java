@@ -1,0 +1,167 @@
+package dev.autocert.acme;
+
+import dev.autocert.challenge.ChallengeSolver;
+import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateSpec;
+import dev.autocert.config.ChallengeType;
+import dev.autocert.diagnose.AcmeProblems;
+import dev.autocert.diagnose.DiagnosedException;
+import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.store.Store;
+import dev.autocert.tls.CertifiedKey;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.OrderBuilder;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Obtains one certificate: order, authorizations (answered by the enabled {@link ChallengeSolver}s,
+ * all published and triggered at once), finalize with a fresh key, download the chain.
+ */
+public final class Issuer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Issuer.class);
+    private static final Duration VALIDATION_TIMEOUT = Duration.ofMinutes(2);
+    private static final Set<Status> FINAL = EnumSet.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
+            Status.EXPIRED, Status.REVOKED);
+
+    private final AutocertConfig config;
+    private final Accounts accounts;
+    private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
+    /** Challenge types that failed last time per name, tried last next time. */
+    private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
+
+    /**
+     * @param config  the settings
+     * @param store   where the account key lives
+     * @param solvers the challenge types this server can answer, in default preference order
+     */
+    public Issuer(AutocertConfig config, Store store, List<ChallengeSolver> solvers) {
+        this.config = config;
+        this.accounts = new Accounts(config, store);
+        for (ChallengeSolver s : solvers) {
+            this.solvers.putIfAbsent(s.type(), s);
+        }
+    }
+
+    /**
+     * @param spec the certificate to obtain
+     * @return the new key with its chain
+     * @throws DiagnosedException   when the CA refuses or validation fails, explained
+     * @throws InterruptedException when the server is stopping
+     */
+    public CertifiedKey issue(CertificateSpec spec) throws DiagnosedException, InterruptedException {
+        try {
+            Login login = accounts.login();
+            OrderBuilder builder = login.getAccount().newOrder().domains(spec.domains());
+            config.profile().ifPresent(builder::profile);
+            Order order = builder.create();
+            LOG.info("Ordered a certificate for {} from {}", spec.domains(), config.directory());
+            authorize(order);
+            Polling.until(order, order::getStatus, EnumSet.of(Status.READY, Status.VALID, Status.INVALID),
+                    VALIDATION_TIMEOUT, "the order for " + spec.primaryDomain());
+            KeyPair key = config.keyType().generate();
+            order.execute(key, csr -> {
+                if (spec.primaryDomain().length() <= 64) {
+                    csr.setCommonName(spec.primaryDomain());
+                }
+            });
+            Status status = Polling.until(order, order::getStatus, FINAL, VALIDATION_TIMEOUT,
+                    "the order for " + spec.primaryDomain());
+            if (status != Status.VALID) {
+                throw new DiagnosedException(order.getError().map(p -> AcmeProblems.explain(p, spec.primaryDomain()))
+                        .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, "the order ended " + status,
+                                "retrying later", null)), null);
+            }
+            CertifiedKey issued = new CertifiedKey(key.getPrivate(), order.getCertificate().getCertificateChain());
+            LOG.info("Certificate for {} issued by {}, valid until {}", spec.domains(),
+                    issued.leaf().getIssuerX500Principal().getName(), issued.notAfter());
+            return issued;
+        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    private void authorize(Order order) throws AcmeException, DiagnosedException, InterruptedException {
+        List<Pending> pending = new ArrayList<>();
+        try {
+            for (Authorization auth : order.getAuthorizations()) {
+                if (auth.getStatus() != Status.VALID) {
+                    pending.add(publish(auth));
+                }
+            }
+            for (Pending p : pending) {
+                p.challenge().trigger();
+            }
+            for (Pending p : pending) {
+                Status s = Polling.until(p.auth(), p.auth()::getStatus, FINAL, VALIDATION_TIMEOUT,
+                        "the authorization of " + p.domain());
+                if (s != Status.VALID) {
+                    p.challenge().fetch();
+                    failedTypes.computeIfAbsent(p.domain(), d -> EnumSet.noneOf(ChallengeType.class)).add(p.type());
+                    throw new DiagnosedException(p.challenge().getError().map(e -> AcmeProblems.explain(e, p.domain()))
+                            .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, p.domain() + ": the authorization ended " + s,
+                                    "retrying later", null)), null);
+                }
+                failedTypes.remove(p.domain());
+                LOG.info("{}: validated over {}", p.domain(), p.type().acmeName());
+            }
+        } finally {
+            for (Pending p : pending) {
+                p.published().close();
+            }
+        }
+    }
+
+    private Pending publish(Authorization auth) throws DiagnosedException {
+        String domain = auth.getIdentifier().getDomain();
+        ChallengeType type = choose(auth, domain);
+        Challenge challenge = auth.findChallenge(type.acmeName()).orElseThrow();
+        try {
+            ChallengeSolver.Published published = solvers.get(type).publish(domain, challenge);
+            LOG.info("{}: answering {}", domain, type.acmeName());
+            return new Pending(domain, type, auth, challenge, published);
+        } catch (Exception e) {
+            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    private ChallengeType choose(Authorization auth, String domain) throws DiagnosedException {
+        List<ChallengeType> order = new ArrayList<>(config.challenges().isEmpty()
+                ? List.copyOf(solvers.keySet()) : config.challenges());
+        Set<ChallengeType> failed = failedTypes.getOrDefault(domain, Set.of());
+        order.sort((a, b) -> Boolean.compare(failed.contains(a), failed.contains(b)));
+        for (ChallengeType type : order) {
+            if (solvers.containsKey(type) && auth.findChallenge(type.acmeName()).isPresent()) {
+                return type;
+            }
+        }
+        String offered = auth.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
+        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.NO_USABLE_CHALLENGE,
+                domain + ": the CA offers [" + offered + "], this server can answer " + solvers.keySet().stream()
+                        .map(ChallengeType::acmeName).collect(Collectors.toList()) + " and challenges="
+                        + config.challenges().stream().map(ChallengeType::acmeName).collect(Collectors.toList()),
+                "allow a type both sides support in challenges, or give the container a connector for it",
+                "challenges"), null);
+    }
+
+    private record Pending(String domain, ChallengeType type, Authorization auth, Challenge challenge,
+                           ChallengeSolver.Published published) {
+    }
+}

@@ -1,0 +1,31 @@
+package dev.autocert.challenge;
+
+import dev.autocert.config.ChallengeType;
+import org.shredzone.acme4j.challenge.Challenge;
+
+/**
+ * Publishes the answer to one kind of challenge where the CA will look for it. One solver per
+ * challenge type; adapters enable the ones their container can answer.
+ */
+public interface ChallengeSolver {
+
+    /** @return the challenge type this solver answers */
+    ChallengeType type();
+
+    /**
+     * Publishes the answer. Called before the challenge is triggered.
+     *
+     * @param domain    the identifier being validated
+     * @param challenge the CA's challenge of {@link #type()}
+     * @return what removes the answer again once validation is over (success or not)
+     * @throws Exception when the answer cannot be published; the caller explains it
+     */
+    Published publish(String domain, Challenge challenge) throws Exception;
+
+    /** Removes a published answer. */
+    @FunctionalInterface
+    interface Published extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.autocert.challenge;
+
+import java.util.regex.Pattern;
+
+/**
+ * Answers HTTP-01 requests for every adapter, so the Tomcat valve, the Jetty handler and the servlet
+ * filter behave the same: one prefix check for ordinary requests, 404 for unknown or malformed tokens.
+ */
+public final class Http01Responder {
+
+    /** The path prefix of RFC 8555 §8.3. */
+    public static final String PATH_PREFIX = "/.well-known/acme-challenge/";
+
+    /** Tokens are base64url (RFC 8555 §8.1: at least 128 bits of entropy; we accept 16 to 256 chars). */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,256}");
+
+    private final ChallengeBoard board;
+
+    /** @param board where the pending answers are */
+    public Http01Responder(ChallengeBoard board) {
+        this.board = board;
+    }
+
+    /**
+     * @param path the request path (not decoded, no query)
+     * @return whether the path is in the challenge space, i.e. the adapter must answer it itself
+     */
+    public static boolean isChallengePath(String path) {
+        return path != null && path.startsWith(PATH_PREFIX);
+    }
+
+    /**
+     * @param path a path for which {@link #isChallengePath(String)} is true
+     * @return the body to send with 200, or {@code null} for 404
+     */
+    public String answer(String path) {
+        String token = path.substring(PATH_PREFIX.length());
+        if (!TOKEN.matcher(token).matches()) {
+            return null;
+        }
+        return board.http01(token);
+    }
+
+    /** @return the content type to answer with */
+    public static String contentType() {
+        return "application/octet-stream";
+    }
+}

@@ -1,0 +1,345 @@
+package dev.autocert.config;
+
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The validated, immutable settings of one Autocert instance. Built by {@link #parse(Map, Path)}
+ * from plain strings, so every container adapter shares the same names, defaults and messages.
+ */
+public final class AutocertConfig {
+
+    /** Let's Encrypt's production directory. */
+    public static final String LETSENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
+    /** Let's Encrypt's staging directory. */
+    public static final String LETSENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
+
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    private final List<CertificateSpec> certificates;
+    private final URI directory;
+    private final String email;
+    private final boolean acceptTerms;
+    private final KeyType keyType;
+    private final List<ChallengeType> challenges;
+    private final Path storage;
+    private final Duration renewBefore;
+    private final Path caTrust;
+    private final String eabKid;
+    private final String eabHmacKey;
+    private final String profile;
+    private final String keystorePassword;
+    private final Duration retryDelay;
+    private final int maxConcurrentOrders;
+
+    private AutocertConfig(Map<Setting, String> s, Path defaultStorage) throws ConfigException {
+        certificates = parseDomains(s.get(Setting.DOMAINS));
+        directory = parseDirectory(s.getOrDefault(Setting.DIRECTORY, "letsencrypt"));
+        email = parseEmail(s.get(Setting.EMAIL));
+        acceptTerms = parseBoolean(Setting.ACCEPT_TERMS, s.getOrDefault(Setting.ACCEPT_TERMS, "false"));
+        keyType = KeyType.parse(s.getOrDefault(Setting.KEY_TYPE, "ec256"));
+        challenges = parseChallenges(s.get(Setting.CHALLENGES));
+        storage = parseStorage(s.get(Setting.STORAGE), defaultStorage);
+        renewBefore = s.containsKey(Setting.RENEW_BEFORE)
+                ? positive(Setting.RENEW_BEFORE, Durations.parse("renewBefore", s.get(Setting.RENEW_BEFORE))) : null;
+        caTrust = parseCaTrust(s.get(Setting.CA_TRUST));
+        eabKid = s.get(Setting.EAB_KID);
+        eabHmacKey = s.get(Setting.EAB_HMAC_KEY);
+        checkEab();
+        profile = s.get(Setting.PROFILE);
+        keystorePassword = s.getOrDefault(Setting.KEYSTORE_PASSWORD, "changeit");
+        retryDelay = positive(Setting.RETRY_DELAY, Durations.parse("retryDelay", s.getOrDefault(Setting.RETRY_DELAY, "1m")));
+        maxConcurrentOrders = parsePositiveInt(Setting.MAX_CONCURRENT_ORDERS, s.getOrDefault(Setting.MAX_CONCURRENT_ORDERS, "4"));
+        if (certificates.stream().flatMap(c -> c.domains().stream()).anyMatch(d -> d.startsWith("*."))) {
+            throw new ConfigException("domains", "contains a wildcard name, which only DNS-01 can validate",
+                    "remove the wildcard and list each name; DNS-01 publishing is not available in this version");
+        }
+    }
+
+    /**
+     * Validates settings given as strings.
+     *
+     * @param settings       setting name (as in {@link Setting#key()}, case-insensitive) to value; blank
+     *                       values count as absent
+     * @param defaultStorage the store folder when {@code storage} is not set, chosen by the container
+     *                       adapter (e.g. {@code $CATALINA_BASE/conf/autocert})
+     * @return the configuration
+     * @throws ConfigException for the first bad or missing setting, naming it and the fix
+     */
+    public static AutocertConfig parse(Map<String, String> settings, Path defaultStorage) throws ConfigException {
+        Map<Setting, String> known = new EnumMap<>(Setting.class);
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            Setting setting = Setting.byKey(e.getKey()).orElseThrow(() -> new ConfigException(e.getKey(),
+                    "is not a known setting", "use one of " + Setting.knownKeys()));
+            if (e.getValue() != null && !e.getValue().isBlank()) {
+                known.put(setting, e.getValue().trim());
+            }
+        }
+        return new AutocertConfig(known, defaultStorage);
+    }
+
+    private static List<CertificateSpec> parseDomains(String value) throws ConfigException {
+        if (value == null) {
+            throw new ConfigException("domains", "is missing",
+                    "list the names to get certificates for, e.g. domains=\"example.com,www.example.com;api.example.com\"");
+        }
+        List<CertificateSpec> specs = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (String group : value.split(";")) {
+            List<String> names = new ArrayList<>();
+            for (String raw : group.split(",")) {
+                if (raw.isBlank()) {
+                    continue;
+                }
+                String name = normalizeDomain(raw.trim());
+                if (!seen.add(name)) {
+                    throw new ConfigException("domains", "lists '" + name + "' twice",
+                            "name each host once; a name belongs to exactly one certificate");
+                }
+                names.add(name);
+            }
+            if (!names.isEmpty()) {
+                specs.add(new CertificateSpec(names));
+            }
+        }
+        if (specs.isEmpty()) {
+            throw new ConfigException("domains", "has no names", "e.g. domains=\"example.com,www.example.com\"");
+        }
+        return List.copyOf(specs);
+    }
+
+    /**
+     * @param raw a host name as a user wrote it, possibly an IDN or with a wildcard label
+     * @return the name in lower-case ASCII (punycode)
+     * @throws ConfigException naming {@code domains} when it is not a valid DNS name
+     */
+    static String normalizeDomain(String raw) throws ConfigException {
+        String name = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
+        boolean wildcard = name.startsWith("*.");
+        String rest = wildcard ? name.substring(2) : name;
+        String ascii;
+        try {
+            ascii = IDN.toASCII(rest, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("domains", "contains the invalid name '" + raw + "'", "use a valid DNS host name");
+        }
+        if (ascii.matches("[0-9.]+") || ascii.contains(":")) {
+            throw new ConfigException("domains", "contains the IP address '" + raw + "'",
+                    "use DNS names; IP address certificates are not supported");
+        }
+        String[] labels = ascii.split("\\.", -1);
+        if (labels.length < 2 || ascii.length() > 253) {
+            throw new ConfigException("domains", "contains '" + raw + "', which is not a fully qualified name",
+                    "use a name with a registered domain, e.g. www.example.com; CAs refuse single-label names");
+        }
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) {
+                throw new ConfigException("domains", "contains the invalid name '" + raw + "'",
+                        "use letters, digits and hyphens only, labels of at most 63 characters; a '*' only as the whole first label");
+            }
+        }
+        return wildcard ? "*." + ascii : ascii;
+    }
+
+    private static URI parseDirectory(String value) throws ConfigException {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("letsencrypt")) {
+            v = LETSENCRYPT;
+        } else if (v.equalsIgnoreCase("letsencrypt-staging")) {
+            v = LETSENCRYPT_STAGING;
+        }
+        try {
+            URI uri = new URI(v);
+            if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(v, "not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException("directory", "is not an ACME directory URL: '" + value + "'",
+                    "use letsencrypt, letsencrypt-staging or the CA's directory URL, e.g. https://acme.example.com/directory");
+        }
+    }
+
+    private static String parseEmail(String value) throws ConfigException {
+        if (value == null) {
+            return null;
+        }
+        String v = value.startsWith("mailto:") ? value.substring(7) : value;
+        if (!EMAIL.matcher(v).matches()) {
+            throw new ConfigException("email", "is not an e-mail address: '" + value + "'", "write it as ops@example.com");
+        }
+        return v;
+    }
+
+    private static boolean parseBoolean(Setting setting, String value) throws ConfigException {
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new ConfigException(setting.key(), "must be true or false, not '" + value + "'", "write " + setting.key() + "=\"true\"");
+    }
+
+    private static int parsePositiveInt(Setting setting, String value) throws ConfigException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(setting.key(), "must be a whole number above 0, not '" + value + "'", "e.g. " + setting.key() + "=\"4\"");
+    }
+
+    private static Duration positive(Setting setting, Duration d) throws ConfigException {
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(setting.key(), "must be longer than zero", "e.g. " + setting.key() + "=\"30d\"");
+        }
+        return d;
+    }
+
+    private static List<ChallengeType> parseChallenges(String value) throws ConfigException {
+        if (value == null) {
+            return List.of();
+        }
+        List<ChallengeType> types = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                ChallengeType t = ChallengeType.parse(part);
+                if (!types.contains(t)) {
+                    types.add(t);
+                }
+            }
+        }
+        return List.copyOf(types);
+    }
+
+    private static Path parseStorage(String value, Path defaultStorage) throws ConfigException {
+        if (value == null) {
+            return defaultStorage;
+        }
+        if (value.startsWith("jdbc:")) {
+            throw new ConfigException("storage", "names a database, which this version cannot use yet",
+                    "use a folder, e.g. storage=\"/var/lib/autocert\"");
+        }
+        return Path.of(value);
+    }
+
+    private static Path parseCaTrust(String value) throws ConfigException {
+        if (value == null) {
+            return null;
+        }
+        Path p = Path.of(value);
+        if (!Files.isReadable(p)) {
+            throw new ConfigException("caTrust", "names a file that cannot be read: " + value,
+                    "point it at a readable PEM file with the CA's root certificate(s)");
+        }
+        return p;
+    }
+
+    private void checkEab() throws ConfigException {
+        if ((eabKid == null) != (eabHmacKey == null)) {
+            throw new ConfigException(eabKid == null ? "eabKid" : "eabHmacKey", "is missing while its partner is set",
+                    "External Account Binding needs both eabKid and eabHmacKey from your CA");
+        }
+        if (eabHmacKey != null) {
+            try {
+                Base64.getUrlDecoder().decode(eabHmacKey);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("eabHmacKey", "is not base64url", "copy the MAC key exactly as the CA shows it");
+            }
+        }
+    }
+
+    /** @return the certificates to manage, in the order given */
+    public List<CertificateSpec> certificates() {
+        return certificates;
+    }
+
+    /** @return the ACME directory URL */
+    public URI directory() {
+        return directory;
+    }
+
+    /** @return the account contact address, if any */
+    public Optional<String> email() {
+        return Optional.ofNullable(email);
+    }
+
+    /** @return whether the user accepted the CA's terms of service */
+    public boolean acceptTerms() {
+        return acceptTerms;
+    }
+
+    /** @return the certificate key type */
+    public KeyType keyType() {
+        return keyType;
+    }
+
+    /** @return the challenge types in preference order; empty means "whatever the adapters can answer" */
+    public List<ChallengeType> challenges() {
+        return challenges;
+    }
+
+    /** @return the store folder */
+    public Path storage() {
+        return storage;
+    }
+
+    /** @return the fixed renewal margin, if set; otherwise a third of the lifetime is used */
+    public Optional<Duration> renewBefore() {
+        return Optional.ofNullable(renewBefore);
+    }
+
+    /** @return the extra CA roots to trust for the ACME server's HTTPS, if any */
+    public Optional<Path> caTrust() {
+        return Optional.ofNullable(caTrust);
+    }
+
+    /** @return the EAB key id, if any */
+    public Optional<String> eabKid() {
+        return Optional.ofNullable(eabKid);
+    }
+
+    /** @return the EAB MAC key, if any */
+    public Optional<String> eabHmacKey() {
+        return Optional.ofNullable(eabHmacKey);
+    }
+
+    /** @return the ACME profile to ask for, if any */
+    public Optional<String> profile() {
+        return Optional.ofNullable(profile);
+    }
+
+    /** @return the password of the written PKCS#12 keystores */
+    public String keystorePassword() {
+        return keystorePassword;
+    }
+
+    /** @return the first retry delay after a failure */
+    public Duration retryDelay() {
+        return retryDelay;
+    }
+
+    /** @return how many orders may run at once */
+    public int maxConcurrentOrders() {
+        return maxConcurrentOrders;
+    }
+}

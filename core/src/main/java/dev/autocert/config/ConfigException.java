@@ -1,0 +1,27 @@
+package dev.autocert.config;
+
+/**
+ * A setting is missing or wrong. The message names the setting, what is wrong with it and how to
+ * fix it, so that one log line is enough for an administrator.
+ */
+public final class ConfigException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String setting;
+
+    /**
+     * @param setting the setting's name as the user writes it, e.g. {@code domains}
+     * @param problem what is wrong, e.g. "is missing"
+     * @param fix     what to do, e.g. "set domains=\"example.com\""
+     */
+    public ConfigException(String setting, String problem, String fix) {
+        super("Setting '" + setting + "' " + problem + ". Fix: " + fix);
+        this.setting = setting;
+    }
+
+    /** @return the name of the offending setting */
+    public String setting() {
+        return setting;
+    }
+}

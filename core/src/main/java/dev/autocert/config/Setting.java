@@ -1,0 +1,76 @@
+package dev.autocert.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every setting a user can give, with the same name in every container: an attribute in
+ * {@code server.xml}, {@code jetty.autocert.<name>} in Jetty, {@code autocert.<name>} as a
+ * context-param or system property, {@code AUTOCERT_<NAME>} as an environment variable.
+ */
+public enum Setting {
+    /** Certificates to manage: names separated by {@code ,}, certificates by {@code ;}. */
+    DOMAINS("domains"),
+    /** ACME directory URL, or {@code letsencrypt} / {@code letsencrypt-staging}. */
+    DIRECTORY("directory"),
+    /** Contact address of the ACME account. */
+    EMAIL("email"),
+    /** Must be {@code true} to create an account at a CA that has terms of service. */
+    ACCEPT_TERMS("acceptTerms"),
+    /** Key type of certificates: ec256, ec384, rsa2048, rsa4096. */
+    KEY_TYPE("keyType"),
+    /** Preference order of challenge types. */
+    CHALLENGES("challenges"),
+    /** Folder of the default store. */
+    STORAGE("storage"),
+    /** Renew this long before expiry instead of when a third of the lifetime remains. */
+    RENEW_BEFORE("renewBefore"),
+    /** PEM file of extra roots to trust for the CA's own HTTPS. */
+    CA_TRUST("caTrust"),
+    /** External Account Binding key id. */
+    EAB_KID("eabKid"),
+    /** External Account Binding MAC key, base64url. */
+    EAB_HMAC_KEY("eabHmacKey"),
+    /** ACME profile name. */
+    PROFILE("profile"),
+    /** Password of the PKCS#12 keystores written next to each certificate. */
+    KEYSTORE_PASSWORD("keystorePassword"),
+    /** First delay after a failed attempt; doubles each time up to a day. */
+    RETRY_DELAY("retryDelay"),
+    /** How many certificates may be ordered at the same time. */
+    MAX_CONCURRENT_ORDERS("maxConcurrentOrders");
+
+    private final String key;
+
+    Setting(String key) {
+        this.key = key;
+    }
+
+    /** @return the setting's name as users write it, e.g. {@code acceptTerms} */
+    public String key() {
+        return key;
+    }
+
+    /** @return the environment variable for this setting, e.g. {@code AUTOCERT_ACCEPT_TERMS} */
+    public String environmentVariable() {
+        return "AUTOCERT_" + name();
+    }
+
+    /**
+     * @param key a setting name, case-insensitive
+     * @return the setting, if known
+     */
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equalsIgnoreCase(key.trim())).findFirst();
+    }
+
+    /** @return the known names, for error messages */
+    static String knownKeys() {
+        return String.join(", ", Arrays.stream(values()).map(Setting::key).toArray(String[]::new));
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}

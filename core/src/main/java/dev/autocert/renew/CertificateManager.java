@@ -1,0 +1,287 @@
+package dev.autocert.renew;
+
+import dev.autocert.acme.Issuer;
+import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateSpec;
+import dev.autocert.diagnose.AcmeProblems;
+import dev.autocert.diagnose.DiagnosedException;
+import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.store.Store;
+import dev.autocert.tls.CertifiedKey;
+import dev.autocert.tls.LiveCertificates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Keeps every configured certificate issued, stored, served and renewed. Each certificate has its
+ * own schedule: the renewal time of the served certificate, or a back-off delay after a failure.
+ * Nothing here ever removes a served certificate: a failing CA, network or disk only delays.
+ */
+public final class CertificateManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
+    /** Even a far renewal is re-checked this often, so clock jumps and config drift are noticed. */
+    private static final Duration LONGEST_SLEEP = Duration.ofHours(12);
+
+    private final AutocertConfig config;
+    private final Store store;
+    private final Issuer issuer;
+    private final LiveCertificates live;
+    private final RenewalPolicy policy;
+    private final Backoff backoff;
+    private final List<CertificateEvents> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Managed> managed = new LinkedHashMap<>();
+    private ScheduledExecutorService executor;
+
+    /** Mutable state of one certificate; guarded by its own monitor. */
+    private static final class Managed {
+        final CertificateSpec spec;
+        CertifiedKey current;
+        int failures;
+        Diagnosis lastError;
+        Instant nextAttempt;
+        boolean forced;
+        ScheduledFuture<?> future;
+
+        Managed(CertificateSpec spec) {
+            this.spec = spec;
+        }
+    }
+
+    /**
+     * @param config the settings
+     * @param store  where certificates survive restarts
+     * @param issuer how certificates are obtained
+     * @param live   where served certificates are installed
+     */
+    public CertificateManager(AutocertConfig config, Store store, Issuer issuer, LiveCertificates live) {
+        this.config = config;
+        this.store = store;
+        this.issuer = issuer;
+        this.live = live;
+        this.policy = new RenewalPolicy(config.renewBefore());
+        this.backoff = new Backoff(config.retryDelay());
+        for (CertificateSpec spec : config.certificates()) {
+            managed.put(spec.name(), new Managed(spec));
+        }
+    }
+
+    /** @param listener told about installs and failures */
+    public void addListener(CertificateEvents listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Loads stored certificates and serves them at once, without contacting the CA. A store that cannot
+     * be read is logged and treated as empty.
+     *
+     * @return how many certificates were loaded
+     */
+    public int loadStored() {
+        int loaded = 0;
+        for (Managed m : managed.values()) {
+            try {
+                Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
+                if (stored.isPresent()) {
+                    install(m, stored.get(), false);
+                    loaded++;
+                    LOG.info("Serving stored certificate for {}, valid until {}", m.spec.domains(), stored.get().notAfter());
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot load the stored certificate {}: {}", m.spec.name(), e.getMessage());
+            }
+        }
+        return loaded;
+    }
+
+    /** Starts issuing missing certificates and renewing due ones, each on its own schedule. */
+    public synchronized void start() {
+        if (executor != null) {
+            return;
+        }
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newScheduledThreadPool(config.maxConcurrentOrders(), r -> {
+            Thread t = new Thread(r, "autocert-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        for (Managed m : managed.values()) {
+            synchronized (m) {
+                schedule(m, Duration.between(Instant.now(), nextRun(m)));
+            }
+        }
+    }
+
+    /**
+     * Renews a certificate now, whatever its schedule.
+     *
+     * @param name a certificate's name
+     * @return whether such a certificate is managed
+     */
+    public boolean renewNow(String name) {
+        Managed m = managed.get(name);
+        if (m == null || executor == null) {
+            return false;
+        }
+        synchronized (m) {
+            m.forced = true;
+            schedule(m, Duration.ZERO);
+        }
+        return true;
+    }
+
+    /** @return a snapshot of every managed certificate */
+    public List<CertificateStatus> status() {
+        List<CertificateStatus> out = new ArrayList<>();
+        for (Managed m : managed.values()) {
+            synchronized (m) {
+                out.add(new CertificateStatus(m.spec.name(), m.spec.domains(),
+                        m.current == null ? null : m.current.notAfter(), m.nextAttempt, m.failures, m.lastError));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param name a certificate's name
+     * @return the certificate being served under that name, if any
+     */
+    public Optional<CertifiedKey> current(String name) {
+        Managed m = managed.get(name);
+        if (m == null) {
+            return Optional.empty();
+        }
+        synchronized (m) {
+            return Optional.ofNullable(m.current);
+        }
+    }
+
+    private Instant nextRun(Managed m) {
+        if (m.current == null || !coversSpec(m)) {
+            return Instant.EPOCH; // due since ever: nothing served, or not the configured names
+        }
+        return policy.renewAt(m.current);
+    }
+
+    private boolean coversSpec(Managed m) {
+        return new HashSet<>(m.current.dnsNames()).equals(new HashSet<>(m.spec.domains()));
+    }
+
+    private void schedule(Managed m, Duration delay) {
+        if (m.future != null) {
+            m.future.cancel(false);
+        }
+        Duration d = delay.isNegative() ? Duration.ZERO : delay.compareTo(LONGEST_SLEEP) > 0 ? LONGEST_SLEEP : delay;
+        m.nextAttempt = Instant.now().plus(d);
+        m.future = executor.schedule(() -> run(m), d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run(Managed m) {
+        synchronized (m) {
+            // woken early by the 12-hour cap: not due yet
+            if (!m.forced && m.failures == 0 && Instant.now().isBefore(nextRun(m))) {
+                schedule(m, Duration.between(Instant.now(), nextRun(m)));
+                return;
+            }
+            m.forced = false;
+        }
+        try {
+            LOG.info("{} certificate for {}", currentOf(m) == null ? "Obtaining" : "Renewing", m.spec.domains());
+            CertifiedKey issued = issuer.issue(m.spec);
+            save(m, issued);
+            synchronized (m) {
+                install(m, issued, true);
+                m.failures = 0;
+                m.lastError = null;
+                schedule(m, Duration.between(Instant.now(), nextRun(m)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (DiagnosedException e) {
+            fail(m, e.diagnosis(), e);
+        } catch (RuntimeException e) {
+            fail(m, AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    private CertifiedKey currentOf(Managed m) {
+        synchronized (m) {
+            return m.current;
+        }
+    }
+
+    private void save(Managed m, CertifiedKey issued) {
+        try {
+            store.saveCertificate(m.spec.name(), issued);
+        } catch (IOException e) {
+            Diagnosis d = AcmeProblems.explain(e, config.directory());
+            LOG.error("Certificate for {} is served but not saved, a restart would lose it: {}", m.spec.domains(), d.message());
+            listeners.forEach(l -> l.failed(m.spec, d));
+        }
+    }
+
+    private void fail(Managed m, Diagnosis diagnosis, Exception e) {
+        Duration delay;
+        synchronized (m) {
+            m.failures++;
+            m.lastError = diagnosis;
+            delay = backoff.delay(m.failures);
+            if (executor != null && !executor.isShutdown()) {
+                schedule(m, delay);
+            }
+        }
+        LOG.warn("Could not obtain the certificate for {} (attempt {}, next in {} s): {}", m.spec.domains(),
+                m.failures, delay.toSeconds(), diagnosis.message());
+        LOG.debug("Details", e);
+        listeners.forEach(l -> l.failed(m.spec, diagnosis));
+    }
+
+    private void install(Managed m, CertifiedKey key, boolean fresh) {
+        synchronized (m) {
+            m.current = key;
+        }
+        Duration lifetime = Duration.between(key.notBefore(), key.notAfter());
+        if (RenewalPolicy.marginIgnored(config.renewBefore(), lifetime)) {
+            LOG.warn("renewBefore ({}) is not shorter than the certificate lifetime ({}); renewing when a third remains",
+                    config.renewBefore().get(), lifetime);
+        }
+        live.install(key);
+        for (CertificateEvents l : listeners) {
+            try {
+                l.installed(m.spec, key, fresh);
+            } catch (RuntimeException e) {
+                LOG.warn("A certificate listener failed for {}: {}", m.spec.name(), e.toString());
+            }
+        }
+    }
+
+    /** Stops all schedules; an issuance in flight is interrupted. */
+    @Override
+    public synchronized void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            executor = null;
+        }
+    }
+}

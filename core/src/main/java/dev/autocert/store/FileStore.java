@@ -1,0 +1,165 @@
+package dev.autocert.store;
+
+import dev.autocert.tls.CertifiedKey;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The default store: plain files under one folder.
+ * <pre>
+ * accounts/&lt;ca&gt;/account.pem          account key pair (0600)
+ * certificates/&lt;name&gt;/privkey.pem    certificate key (0600)
+ *                     fullchain.pem  leaf + intermediates
+ *                     keystore.p12   key + chain, alias "autocert" (0600) — read back at start
+ *                     meta.json      names and dates, for people and scripts
+ * </pre>
+ * Each file is replaced atomically; {@code keystore.p12} is the one read back, so a crash between
+ * two files never pairs a key with the wrong certificate.
+ */
+public final class FileStore implements Store {
+
+    /** The alias of the key entry in every written PKCS#12 keystore. */
+    public static final String KEYSTORE_ALIAS = "autocert";
+
+    private final Path root;
+    private final char[] keystorePassword;
+
+    /**
+     * @param root             the store folder; created (0700) on first write
+     * @param keystorePassword the password of the PKCS#12 files
+     */
+    public FileStore(Path root, String keystorePassword) {
+        this.root = root;
+        this.keystorePassword = keystorePassword.toCharArray();
+    }
+
+    /** @return the store folder */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * @param name a certificate's name
+     * @return its folder
+     */
+    public Path certificateFolder(String name) {
+        return root.resolve("certificates").resolve(name);
+    }
+
+    /**
+     * @param name a certificate's name
+     * @return its PKCS#12 keystore file, the one a connector can point at
+     */
+    public Path keystoreFile(String name) {
+        return certificateFolder(name).resolve("keystore.p12");
+    }
+
+    private Path accountFile(URI directory) {
+        String id = (directory.getHost() + (directory.getPort() > 0 ? "_" + directory.getPort() : "")
+                + directory.getPath()).replaceAll("[^A-Za-z0-9._-]", "_");
+        return root.resolve("accounts").resolve(id).resolve("account.pem");
+    }
+
+    @Override
+    public Optional<KeyPair> loadAccountKey(URI directory) throws IOException {
+        try {
+            return Optional.of(Pem.readKeyPair(Files.readString(accountFile(directory), StandardCharsets.US_ASCII)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("The account key " + accountFile(directory) + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void saveAccountKey(URI directory, KeyPair keys) throws IOException {
+        AtomicFiles.write(accountFile(directory), Pem.keyPair(keys).getBytes(StandardCharsets.US_ASCII), true);
+    }
+
+    @Override
+    public Optional<CertifiedKey> loadCertificate(String name) throws IOException {
+        Path file = keystoreFile(name);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try {
+                ks.load(new ByteArrayInputStream(bytes), keystorePassword);
+            } catch (IOException e) {
+                // PKCS12 reports a wrong password (and a damaged file) as an IOException, not a GeneralSecurityException
+                throw new IOException("The keystore " + file + " cannot be read (wrong keystorePassword?): " + e.getMessage(), e);
+            }
+            Key key = ks.getKey(KEYSTORE_ALIAS, keystorePassword);
+            Certificate[] chain = ks.getCertificateChain(KEYSTORE_ALIAS);
+            if (!(key instanceof PrivateKey) || chain == null || chain.length == 0) {
+                throw new IOException("The keystore " + file + " has no '" + KEYSTORE_ALIAS + "' key entry");
+            }
+            List<X509Certificate> certs = new ArrayList<>();
+            for (Certificate c : chain) {
+                certs.add((X509Certificate) c);
+            }
+            return Optional.of(new CertifiedKey((PrivateKey) key, certs));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("The keystore " + file + " cannot be read (wrong keystorePassword?): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void saveCertificate(String name, CertifiedKey certificate) throws IOException {
+        Path folder = certificateFolder(name);
+        AtomicFiles.write(folder.resolve("privkey.pem"), Pem.privateKey(certificate.key()).getBytes(StandardCharsets.US_ASCII), true);
+        AtomicFiles.write(folder.resolve("fullchain.pem"), Pem.certificates(certificate.chain()).getBytes(StandardCharsets.US_ASCII), false);
+        AtomicFiles.write(keystoreFile(name), pkcs12(certificate, keystorePassword), true);
+        AtomicFiles.write(folder.resolve("meta.json"), meta(certificate).getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /**
+     * @param certificate a key with its chain
+     * @param password    the keystore password
+     * @return a PKCS#12 keystore holding it under {@link #KEYSTORE_ALIAS}
+     * @throws IOException when the JDK cannot encode it
+     */
+    public static byte[] pkcs12(CertifiedKey certificate, char[] password) throws IOException {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry(KEYSTORE_ALIAS, certificate.key(), password, certificate.chainArray());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ks.store(out, password);
+            return out.toByteArray();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot encode a PKCS#12 keystore: " + e.getMessage(), e);
+        }
+    }
+
+    private static String meta(CertifiedKey c) {
+        String names = c.dnsNames().stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", "));
+        return "{\n  \"domains\": [" + names + "],\n"
+                + "  \"serial\": \"" + c.leaf().getSerialNumber().toString(16) + "\",\n"
+                + "  \"issuer\": \"" + c.leaf().getIssuerX500Principal().getName().replace("\"", "\\\"") + "\",\n"
+                + "  \"notBefore\": \"" + c.notBefore() + "\",\n"
+                + "  \"notAfter\": \"" + c.notAfter() + "\",\n"
+                + "  \"savedAt\": \"" + Instant.now() + "\"\n}\n";
+    }
+}

@@ -1,0 +1,159 @@
+package dev.autocert.tls;
+
+import dev.autocert.challenge.ChallengeBoard;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509ExtendedKeyManager;
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+
+/**
+ * The key manager that chooses a certificate per handshake:
+ * <ol>
+ * <li>SNI {@code *.acme.invalid}: the pending TLS-SNI-01 certificate, or nothing;</li>
+ * <li>ALPN {@code acme-tls/1}: the pending TLS-ALPN-01 certificate for the SNI, or nothing — such a
+ * handshake never gets a real certificate;</li>
+ * <li>otherwise the live certificate for the SNI (exact name, then wildcard);</li>
+ * <li>otherwise the container's own key manager (the connector's configured keystore), if any.</li>
+ * </ol>
+ * It relies on the container selecting ALPN from a static list while reading the ClientHello (Tomcat
+ * does; see docs/architecture.md), so the negotiated protocol is known when the certificate is chosen.
+ */
+public final class AutocertKeyManager extends X509ExtendedKeyManager {
+
+    /** The ALPN protocol of RFC 8737. */
+    public static final String ACME_TLS_1 = "acme-tls/1";
+
+    private static final String CHALLENGE_ALIAS = "acme-challenge:";
+    private static final String SNI_CHALLENGE_ALIAS = "acme-sni-challenge:";
+
+    private final X509ExtendedKeyManager delegate;
+    private final LiveCertificates live;
+    private final ChallengeBoard board;
+
+    /**
+     * @param delegate the container's key manager for names Autocert does not manage; may be {@code null}
+     * @param live     the certificates Autocert serves
+     * @param board    the pending challenges
+     */
+    public AutocertKeyManager(X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board) {
+        this.delegate = delegate;
+        this.live = live;
+        this.board = board;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        if (engine == null) {
+            return delegate == null ? null : delegate.chooseEngineServerAlias(keyType, issuers, null);
+        }
+        String alias = choose(keyType, engine.getHandshakeSession(), engine.getHandshakeApplicationProtocol());
+        if (alias == null && !isChallengeHandshake(engine.getHandshakeSession(), engine.getHandshakeApplicationProtocol())
+                && delegate != null) {
+            return delegate.chooseEngineServerAlias(keyType, issuers, engine);
+        }
+        return alias;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        if (!(socket instanceof SSLSocket ssl)) {
+            return delegate == null ? null : delegate.chooseServerAlias(keyType, issuers, socket);
+        }
+        String alias = choose(keyType, ssl.getHandshakeSession(), ssl.getHandshakeApplicationProtocol());
+        if (alias == null && !isChallengeHandshake(ssl.getHandshakeSession(), ssl.getHandshakeApplicationProtocol())
+                && delegate != null) {
+            return delegate.chooseServerAlias(keyType, issuers, socket);
+        }
+        return alias;
+    }
+
+    private String choose(String keyType, SSLSession session, String alpn) {
+        String sni = sniOf(session);
+        if (sni != null && sni.endsWith(SelfSigned.ACME_INVALID)) {
+            return matches(board.tlsSni01(sni), keyType) ? SNI_CHALLENGE_ALIAS + sni : null;
+        }
+        if (ACME_TLS_1.equals(alpn)) {
+            return matches(board.tlsAlpn01(sni), keyType) ? CHALLENGE_ALIAS + sni : null;
+        }
+        LiveCertificates.Entry entry = live.entry(sni);
+        return entry != null && matches(entry.key(), keyType) ? entry.alias() : null;
+    }
+
+    private static boolean isChallengeHandshake(SSLSession session, String alpn) {
+        String sni = sniOf(session);
+        return ACME_TLS_1.equals(alpn) || sni != null && sni.endsWith(SelfSigned.ACME_INVALID);
+    }
+
+    private static boolean matches(CertifiedKey key, String keyType) {
+        if (key == null || keyType == null) {
+            return false;
+        }
+        String algorithm = key.key().getAlgorithm();
+        return keyType.equals(algorithm) || keyType.startsWith(algorithm + "_");
+    }
+
+    static String sniOf(SSLSession session) {
+        if (session instanceof ExtendedSSLSession extended) {
+            for (SNIServerName name : extended.getRequestedServerNames()) {
+                if (name instanceof SNIHostName host) {
+                    return host.getAsciiName().toLowerCase(java.util.Locale.ROOT);
+                }
+            }
+        }
+        return null;
+    }
+
+    private CertifiedKey resolve(String alias) {
+        if (alias == null) {
+            return null;
+        }
+        if (alias.startsWith(CHALLENGE_ALIAS)) {
+            return board.tlsAlpn01(alias.substring(CHALLENGE_ALIAS.length()));
+        }
+        if (alias.startsWith(SNI_CHALLENGE_ALIAS)) {
+            return board.tlsSni01(alias.substring(SNI_CHALLENGE_ALIAS.length()));
+        }
+        return live.byAlias(alias);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+        CertifiedKey key = resolve(alias);
+        if (key != null) {
+            return key.chainArray();
+        }
+        return delegate == null ? null : delegate.getCertificateChain(alias);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+        CertifiedKey key = resolve(alias);
+        if (key != null) {
+            return key.key();
+        }
+        return delegate == null ? null : delegate.getPrivateKey(alias);
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return delegate == null ? null : delegate.getServerAliases(keyType, issuers);
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        return null;
+    }
+}

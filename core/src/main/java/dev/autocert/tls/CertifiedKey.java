@@ -1,0 +1,72 @@
+package dev.autocert.tls;
+
+import java.security.PrivateKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A private key with its certificate chain, leaf first: what a TLS server presents.
+ *
+ * @param key   the leaf's private key
+ * @param chain the leaf followed by its intermediates
+ */
+public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
+
+    /** Copies the chain so the record stays immutable. */
+    public CertifiedKey {
+        chain = List.copyOf(chain);
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("a certificate chain needs at least the leaf");
+        }
+    }
+
+    /** @return the end-entity certificate */
+    public X509Certificate leaf() {
+        return chain.get(0);
+    }
+
+    /** @return when the leaf expires */
+    public Instant notAfter() {
+        return leaf().getNotAfter().toInstant();
+    }
+
+    /** @return when the leaf became valid */
+    public Instant notBefore() {
+        return leaf().getNotBefore().toInstant();
+    }
+
+    /** @return the DNS names of the leaf's subjectAltName extension, lower case */
+    public List<String> dnsNames() {
+        List<String> names = new ArrayList<>();
+        try {
+            Collection<List<?>> sans = leaf().getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    if (Integer.valueOf(2).equals(san.get(0))) {
+                        names.add(((String) san.get(1)).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // a certificate we cannot parse names nothing
+        }
+        return names;
+    }
+
+    /** @return the chain as an array, the form JSSE's key managers return */
+    public X509Certificate[] chainArray() {
+        return chain.toArray(new X509Certificate[0]);
+    }
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+        return "CertifiedKey[" + leaf().getSubjectX500Principal().getName() + ", names=" + dnsNames()
+                + ", notAfter=" + notAfter() + "]";
+    }
+}

@@ -1,0 +1,29 @@
+package dev.autocert.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PebbleExtensionTest {
+
+    private static final int HTTP = FreePorts.take();
+
+    @RegisterExtension
+    static PebbleExtension pebble = new PebbleExtension(b -> b.httpPort(HTTP));
+
+    @Test
+    void pebbleRunsDuringTheClass() {
+        assertEquals(HTTP, pebble.pebble().httpPort());
+        assertTrue(pebble.pebble().pebbleProcess().isAlive());
+        assertTrue(pebble.pebble().workDir().endsWith("PebbleExtensionTest"));
+        // Pebble's listener presents the TestCa localhost leaf
+        TlsProbe.verifyChain(
+                TlsProbe.javaHandshake("127.0.0.1", pebble.pebble().acmePort(), "localhost",
+                        List.of(pebble.pebble().testCa().caCertificate())),
+                List.of(pebble.pebble().testCa().caCertificate()), "localhost");
+    }
+}

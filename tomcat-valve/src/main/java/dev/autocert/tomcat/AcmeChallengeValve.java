@@ -1,0 +1,50 @@
+package dev.autocert.tomcat;
+
+import dev.autocert.Autocert;
+import dev.autocert.challenge.Http01Responder;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Answers {@code GET /.well-known/acme-challenge/{token}} from memory for every Host, also when no
+ * webapp is mapped, before any webapp filter, security constraint or rewrite can see the request.
+ * Every other request pays one string-prefix check. Installed on the Engine by
+ * {@link AutocertListener}; can also be declared alone in {@code <Engine>} for HTTP-01-only setups.
+ */
+public class AcmeChallengeValve extends ValveBase {
+
+    /** Creates the valve; it supports async requests passing through it. */
+    public AcmeChallengeValve() {
+        super(true);
+    }
+
+    @Override
+    public void invoke(Request request, Response response) throws IOException, ServletException {
+        String path = request.getRequestURI();
+        if (!Http01Responder.isChallengePath(path)) {
+            getNext().invoke(request, response);
+            return;
+        }
+        Autocert autocert = TomcatAutocert.current();
+        String method = request.getMethod();
+        String answer = autocert == null ? null : autocert.http01().answer(path);
+        if (answer == null || !("GET".equals(method) || "HEAD".equals(method))) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        byte[] body = answer.getBytes(StandardCharsets.US_ASCII);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(Http01Responder.contentType());
+        response.setContentLength(body.length);
+        if ("GET".equals(method)) {
+            response.getOutputStream().write(body);
+        }
+        response.finishResponse();
+    }
+}

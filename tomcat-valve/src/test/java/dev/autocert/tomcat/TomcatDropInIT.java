@@ -1,0 +1,116 @@
+package dev.autocert.tomcat;
+
+import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.Pebble;
+import dev.autocert.testkit.TlsProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The product's promise on the real Tomcat 11 distribution: the shaded JAR in {@code lib/} plus one
+ * {@code <Listener>} line gets two certificates (one with two names) from Pebble over HTTP-01,
+ * serves them on an HTTPS connector it adds itself, stores them, and serves them again after a
+ * restart with the CA gone.
+ */
+class TomcatDropInIT {
+
+    private final int httpPort = FreePorts.take();
+    private final int httpsPort = FreePorts.take();
+    private final Path work = Path.of("target", "it", "dropin-" + System.nanoTime()).toAbsolutePath();
+    private Pebble pebble;
+    private TomcatDistribution tomcat;
+
+    @AfterEach
+    void stopAll() {
+        if (tomcat != null) {
+            tomcat.close();
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+    }
+
+    @Test
+    void oneJarAndOneLineGetServeStoreAndKeepCertificates() throws Exception {
+        // Pebble reaches only the HTTP port (its tlsPort points at a port nothing listens on)
+        pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
+        String line = "<Listener className=\"dev.autocert.tomcat.AutocertListener\""
+                + " domains=\"a.test,www.a.test;b.test\" email=\"ops@a.test\" acceptTerms=\"true\""
+                + " directory=\"" + pebble.directoryUrl() + "\" caTrust=\"" + pebble.caTrustPem() + "\""
+                + " httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\"/>";
+        tomcat = new TomcatDistribution(work.resolve("base"), httpPort, FreePorts.take(), line);
+
+        long started = System.nanoTime();
+        tomcat.start();
+        List<X509Certificate> roots = pebble.roots();
+        for (String name : List.of("a.test", "www.a.test", "b.test")) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, name, roots), roots, name));
+        }
+        System.out.printf("[measure] Tomcat start -> 2 certificates served: %.2f s%n", (System.nanoTime() - started) / 1e9);
+
+        // a real client: openssl sees Pebble's chain with SNI; the webapp answers over HTTPS
+        TlsProbe.OpensslResult ssl = TlsProbe.openssl("127.0.0.1", httpsPort, "b.test", "h2,http/1.1", "1.3");
+        assertThat(ssl.handshakeOk()).as(ssl.output()).isTrue();
+        assertThat(ssl.alpn()).isEqualTo("h2");
+        TlsProbe.verifyChain(ssl.chain(), roots, "b.test");
+        TlsProbe.HttpsResponse page = TlsProbe.httpsGet(httpsPort, "a.test", "/", roots);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("hello from ROOT");
+
+        // the challenge valve: unknown tokens are 404, other paths pass through to the webapp
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/.well-known/acme-challenge/unknownToken_0123456789")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(root.body()).contains("hello from ROOT");
+
+        // stored: one folder per certificate, private keys 0600
+        Path store = tomcat.base().resolve("conf/autocert/certificates");
+        for (String name : List.of("a.test", "b.test")) {
+            assertThat(store.resolve(name).resolve("fullchain.pem")).exists();
+            assertThat(store.resolve(name).resolve("meta.json")).exists();
+            for (String secret : List.of("privkey.pem", "keystore.p12")) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(name).resolve(secret))))
+                        .isEqualTo("rw-------");
+            }
+        }
+        assertThat(tomcat.console()).contains("Autocert manages 2 certificate(s)").doesNotContain("SEVERE");
+        X509Certificate servedBefore = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots).get(0);
+
+        // the CA goes away; a restart serves the stored certificates at once
+        pebble.close();
+        pebble = null;
+        tomcat.stop();
+        Files.writeString(tomcat.base().resolve("logs/marker"), "restart");
+        tomcat.start().awaitPort(httpsPort);
+        List<X509Certificate> after = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots);
+        assertThat(after.get(0)).isEqualTo(servedBefore);
+        TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots), roots, "b.test");
+        // without SNI the added connector presents the first certificate, also after the restart
+        TlsProbe.OpensslResult noSni = TlsProbe.openssl("127.0.0.1", httpsPort, null, null, null);
+        assertThat(noSni.chain().get(0)).isEqualTo(servedBefore);
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+}
