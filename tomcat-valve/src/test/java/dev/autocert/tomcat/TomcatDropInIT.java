@@ -3,10 +3,10 @@ package dev.autocert.tomcat;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
+import dev.autocert.testkit.TomcatDistribution;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +53,8 @@ class TomcatDropInIT {
                 + " domains=\"a.test,www.a.test;b.test\" email=\"ops@a.test\" acceptTerms=\"true\""
                 + " directory=\"" + pebble.directoryUrl() + "\" caTrust=\"" + pebble.caTrustPem() + "\""
                 + " httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\"/>";
-        tomcat = new TomcatDistribution(work.resolve("base"), httpPort, FreePorts.take(), line);
+        tomcat = new TomcatDistribution(Path.of(System.getProperty("tomcat.home")), work.resolve("base"), httpPort,
+                FreePorts.take()).insertIntoServer(line).dropIn(Path.of(System.getProperty("autocert.jar")));
 
         long started = System.nanoTime();
         tomcat.start();
@@ -108,9 +109,5 @@ class TomcatDropInIT {
         // without SNI the added connector presents the first certificate, also after the restart
         TlsProbe.OpensslResult noSni = TlsProbe.openssl("127.0.0.1", httpsPort, null, null, null);
         assertThat(noSni.chain().get(0)).isEqualTo(servedBefore);
-    }
-
-    static String read(Path p) throws IOException {
-        return Files.readString(p);
     }
 }

@@ -1,0 +1,66 @@
+package dev.autocert.challenge;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class Http01ResponderTest {
+
+    private static final String TOKEN = "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA";
+    private static final String PATH = "/.well-known/acme-challenge/" + TOKEN;
+
+    @Test
+    void challengePath() {
+        assertThat(Http01Responder.isChallengePath(PATH)).isTrue();
+        assertThat(Http01Responder.isChallengePath("/.well-known/acme-challenge/")).isTrue();
+        assertThat(Http01Responder.isChallengePath("/.well-known/acme-challenge")).isFalse();
+        assertThat(Http01Responder.isChallengePath("/index.html")).isFalse();
+        assertThat(Http01Responder.isChallengePath("/app/.well-known/acme-challenge/x")).isFalse();
+        assertThat(Http01Responder.isChallengePath(null)).isFalse();
+    }
+
+    @Test
+    void answersPendingToken() {
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(TOKEN, TOKEN + ".thumbprint");
+        Http01Responder responder = new Http01Responder(board);
+        assertThat(responder.answer(PATH)).isEqualTo(TOKEN + ".thumbprint");
+        assertThat(Http01Responder.contentType()).isEqualTo("application/octet-stream");
+    }
+
+    @Test
+    void unknownTokenIsNull() {
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(TOKEN, "x");
+        assertThat(new Http01Responder(board).answer(PATH.replace('e', 'f'))).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../etc", "abc", "", "../../../../etc/passwd", "aaaaaaaaaaaaaaaa/bbbb", "aaaaaaaaaaaaaaaa%2e", "aaaaaaaaaaaaaaaa?x=1"})
+    void malformedTokenIsNull(String token) {
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(token, "should never be served");
+        assertThat(new Http01Responder(board).answer(Http01Responder.PATH_PREFIX + token)).isNull();
+    }
+
+    @Test
+    void tooLongTokenIsNull() {
+        String token = "a".repeat(257);
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(token, "x");
+        assertThat(new Http01Responder(board).answer(Http01Responder.PATH_PREFIX + token)).isNull();
+    }
+
+    @Test
+    void removedTokenIsNull() {
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(TOKEN, "answer");
+        Http01Responder responder = new Http01Responder(board);
+        assertThat(responder.answer(PATH)).isEqualTo("answer");
+        board.removeHttp01(TOKEN);
+        assertThat(responder.answer(PATH)).isNull();
+        assertThat(board.isEmpty()).isTrue();
+    }
+}

@@ -1,0 +1,316 @@
+package dev.autocert.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class AutocertConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    private AutocertConfig parse(String... keyValues) throws ConfigException {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return AutocertConfig.parse(m, tmp.resolve("default-store"));
+    }
+
+    /** Parses, expects a ConfigException naming {@code setting} whose message contains every fragment. */
+    private ConfigException rejected(String setting, List<String> fragments, String... keyValues) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(keyValues));
+        assertThat(e).as("a ConfigException for %s", setting).isNotNull();
+        assertThat(e.setting()).isEqualTo(setting);
+        assertThat(e.getMessage()).startsWith("Setting '" + setting + "' ").contains("Fix:");
+        for (String f : fragments) {
+            assertThat(e.getMessage()).contains(f);
+        }
+        return e;
+    }
+
+    // --- domains -------------------------------------------------------------------------------
+
+    @Test
+    void missingDomains() {
+        rejected("domains", List.of("is missing", "domains=\"example.com"), "email", "ops@example.com");
+    }
+
+    @Test
+    void blankDomainsCountAsMissing() {
+        rejected("domains", List.of("is missing"), "domains", "   ");
+    }
+
+    @Test
+    void domainsWithoutNames() {
+        rejected("domains", List.of("has no names", "domains=\"example.com"), "domains", " , ; ,");
+    }
+
+    @Test
+    void duplicateName() {
+        rejected("domains", List.of("'a.test' twice", "name each host once"), "domains", "a.test,www.a.test;a.test");
+    }
+
+    @Test
+    void duplicateDetectedAfterNormalization() {
+        rejected("domains", List.of("'a.test' twice"), "domains", "a.test;A.TEST.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"192.0.2.1", "10.0.0.1.", "2001:db8::1"})
+    void ipAddress(String ip) {
+        rejected("domains", List.of("IP address", "use DNS names"), "domains", "a.test," + ip);
+    }
+
+    @Test
+    void singleLabelName() {
+        rejected("domains", List.of("'localhost'", "not a fully qualified name", "www.example.com"),
+                "domains", "localhost");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a_b.test", "-a.test", "a-.test", "a b.test", "a.te$t"})
+    void invalidLabel(String name) {
+        rejected("domains", List.of("invalid name", "letters, digits and hyphens"), "domains", name);
+    }
+
+    @Test
+    void emptyLabel() {
+        rejected("domains", List.of("invalid name 'a..test'", "valid DNS host name"), "domains", "a..test");
+    }
+
+    @Test
+    void labelTooLong() {
+        rejected("domains", List.of("invalid name"), "domains", "a".repeat(64) + ".test");
+    }
+
+    @Test
+    void wildcardNamesDns01() {
+        rejected("domains", List.of("wildcard", "DNS-01"), "domains", "a.test,*.a.test");
+    }
+
+    @Test
+    void wildcardOnlyAsWholeFirstLabel() {
+        rejected("domains", List.of("invalid name"), "domains", "a.*.test");
+    }
+
+    @Test
+    void domainsGroupIntoSpecs() throws ConfigException {
+        AutocertConfig c = parse("domains", " a.test , www.a.test ; b.test ");
+        assertThat(c.certificates()).extracting(CertificateSpec::domains)
+                .containsExactly(List.of("a.test", "www.a.test"), List.of("b.test"));
+        assertThat(c.certificates()).extracting(CertificateSpec::name).containsExactly("a.test", "b.test");
+        assertThat(c.certificates().get(0).primaryDomain()).isEqualTo("a.test");
+    }
+
+    @Test
+    void namesAreNormalized() throws ConfigException {
+        AutocertConfig c = parse("domains", "bücher.example,WWW.A.TEST,b.test.");
+        assertThat(c.certificates().get(0).domains())
+                .containsExactly("xn--bcher-kva.example", "www.a.test", "b.test");
+    }
+
+    @Test
+    void wildcardSpecNameIsFileSystemSafe() throws ConfigException {
+        assertThat(AutocertConfig.normalizeDomain("*.A.Test.")).isEqualTo("*.a.test");
+        assertThat(new CertificateSpec(List.of("*.a.test")).name()).isEqualTo("_.a.test");
+    }
+
+    // --- directory -----------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not a url", "ftp://acme.test/directory", "https:///directory", "acme.test/directory"})
+    void badDirectory(String url) {
+        rejected("directory", List.of("is not an ACME directory URL", "letsencrypt-staging"),
+                "domains", "a.test", "directory", url);
+    }
+
+    @Test
+    void letsencryptAliases() throws ConfigException {
+        assertThat(parse("domains", "a.test", "directory", "letsencrypt").directory())
+                .isEqualTo(URI.create(AutocertConfig.LETSENCRYPT));
+        assertThat(parse("domains", "a.test", "directory", "LetsEncrypt-Staging").directory())
+                .isEqualTo(URI.create(AutocertConfig.LETSENCRYPT_STAGING));
+        assertThat(parse("domains", "a.test", "directory", "https://ca.test:14000/dir").directory())
+                .isEqualTo(URI.create("https://ca.test:14000/dir"));
+    }
+
+    // --- other settings ------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ops", "ops@localhost", "ops@@example.com", "o ps@example.com"})
+    void badEmail(String email) {
+        rejected("email", List.of("is not an e-mail address", "ops@example.com"), "domains", "a.test", "email", email);
+    }
+
+    @Test
+    void mailtoPrefixIsStripped() throws ConfigException {
+        assertThat(parse("domains", "a.test", "email", "mailto:ops@example.com").email()).contains("ops@example.com");
+    }
+
+    @Test
+    void acceptTermsNotBoolean() {
+        rejected("acceptTerms", List.of("must be true or false", "'yes'", "acceptTerms=\"true\""),
+                "domains", "a.test", "acceptTerms", "yes");
+    }
+
+    @Test
+    void acceptTermsTrue() throws ConfigException {
+        assertThat(parse("domains", "a.test", "acceptTerms", "TRUE").acceptTerms()).isTrue();
+    }
+
+    @Test
+    void unknownKeyType() {
+        rejected("keyType", List.of("'ec521'", "ec256, ec384, rsa2048, rsa4096"), "domains", "a.test", "keyType", "ec521");
+    }
+
+    @Test
+    void keyTypeIsCaseInsensitive() throws ConfigException {
+        assertThat(parse("domains", "a.test", "keyType", " RSA2048 ").keyType()).isEqualTo(KeyType.RSA2048);
+    }
+
+    @Test
+    void unknownChallenge() {
+        rejected("challenges", List.of("'http-02'", "http-01, tls-alpn-01"),
+                "domains", "a.test", "challenges", "tls-alpn-01,http-02");
+    }
+
+    @Test
+    void challengesKeepOrderWithoutDuplicates() throws ConfigException {
+        assertThat(parse("domains", "a.test", "challenges", "TLS-ALPN-01, http-01,tls-alpn-01,").challenges())
+                .containsExactly(ChallengeType.TLS_ALPN_01, ChallengeType.HTTP_01);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0d", "0s", "-P5D", "PT0S"})
+    void renewBeforeMustBePositive(String value) {
+        rejected("renewBefore", List.of("must be longer than zero", "renewBefore=\"30d\""),
+                "domains", "a.test", "renewBefore", value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"30 days", "d30", "-5d", "30w", "1.5d"})
+    void badDurationSyntax(String value) {
+        rejected("renewBefore", List.of("is not a duration", "30d", "P30D"), "domains", "a.test", "renewBefore", value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999d", "9223372036854775807d"})
+    void hugeDurationIsAConfigException(String value) {
+        rejected("renewBefore", List.of("is not a duration"), "domains", "a.test", "renewBefore", value);
+    }
+
+    @Test
+    void badRetryDelay() {
+        rejected("retryDelay", List.of("is not a duration"), "domains", "a.test", "retryDelay", "soon");
+    }
+
+    @Test
+    void durations() throws ConfigException {
+        assertThat(parse("domains", "a.test", "renewBefore", "10d").renewBefore()).contains(Duration.ofDays(10));
+        assertThat(parse("domains", "a.test", "renewBefore", "P2DT3H").renewBefore())
+                .contains(Duration.ofDays(2).plusHours(3));
+        assertThat(parse("domains", "a.test", "retryDelay", "90 m").retryDelay()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Durations.parse("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("x", "45S")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(Durations.parse("x", "12h")).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void unreadableCaTrust() {
+        rejected("caTrust", List.of("cannot be read", "readable PEM file"),
+                "domains", "a.test", "caTrust", tmp.resolve("missing.pem").toString());
+    }
+
+    @Test
+    void readableCaTrust() throws Exception {
+        Path pem = Files.writeString(tmp.resolve("roots.pem"), "x");
+        assertThat(parse("domains", "a.test", "caTrust", pem.toString()).caTrust()).contains(pem);
+    }
+
+    @Test
+    void eabKidWithoutHmacKey() {
+        rejected("eabHmacKey", List.of("is missing while its partner is set", "eabKid and eabHmacKey"),
+                "domains", "a.test", "eabKid", "kid-1");
+    }
+
+    @Test
+    void eabHmacKeyWithoutKid() {
+        rejected("eabKid", List.of("is missing while its partner is set", "eabKid and eabHmacKey"),
+                "domains", "a.test", "eabHmacKey", "c2VjcmV0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not+base64/url", "a", "abc$"})
+    void eabHmacKeyNotBase64url(String key) {
+        rejected("eabHmacKey", List.of("is not base64url", "copy the MAC key"),
+                "domains", "a.test", "eabKid", "kid-1", "eabHmacKey", key);
+    }
+
+    @Test
+    void eabAccepted() throws ConfigException {
+        AutocertConfig c = parse("domains", "a.test", "eabKid", "kid-1", "eabHmacKey", "c2VjcmV0LWtleQ_-");
+        assertThat(c.eabKid()).contains("kid-1");
+        assertThat(c.eabHmacKey()).contains("c2VjcmV0LWtleQ_-");
+    }
+
+    @Test
+    void unknownSetting() {
+        ConfigException e = rejected("domain", List.of("is not a known setting", "domains", "maxConcurrentOrders"),
+                "domains", "a.test", "domain", "b.test");
+        assertThat(e.getMessage()).contains("use one of domains, directory");
+    }
+
+    @Test
+    void jdbcStorageRejected() {
+        rejected("storage", List.of("database", "use a folder"), "domains", "a.test", "storage", "jdbc:postgresql://db/ac");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "four", "1.5"})
+    void maxConcurrentOrdersMustBePositiveInteger(String value) {
+        rejected("maxConcurrentOrders", List.of("whole number above 0"),
+                "domains", "a.test", "maxConcurrentOrders", value);
+    }
+
+    @Test
+    void defaults() throws ConfigException {
+        AutocertConfig c = parse("domains", "a.test");
+        assertThat(c.keyType()).isEqualTo(KeyType.EC256);
+        assertThat(c.directory()).isEqualTo(URI.create(AutocertConfig.LETSENCRYPT));
+        assertThat(c.storage()).isEqualTo(tmp.resolve("default-store"));
+        assertThat(c.keystorePassword()).isEqualTo("changeit");
+        assertThat(c.maxConcurrentOrders()).isEqualTo(4);
+        assertThat(c.acceptTerms()).isFalse();
+        assertThat(c.challenges()).isEmpty();
+        assertThat(c.retryDelay()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.renewBefore()).isEmpty();
+        assertThat(c.email()).isEmpty();
+        assertThat(c.caTrust()).isEmpty();
+        assertThat(c.eabKid()).isEmpty();
+        assertThat(c.profile()).isEmpty();
+    }
+
+    @Test
+    void explicitValuesAndCaseInsensitiveKeys() throws ConfigException {
+        Path store = tmp.resolve("store");
+        AutocertConfig c = parse("DOMAINS", "a.test", "Storage", store.toString(), "keystorepassword", "s3cret",
+                "maxConcurrentOrders", "2", "profile", "shortlived");
+        assertThat(c.storage()).isEqualTo(store);
+        assertThat(c.keystorePassword()).isEqualTo("s3cret");
+        assertThat(c.maxConcurrentOrders()).isEqualTo(2);
+        assertThat(c.profile()).contains("shortlived");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.autocert.renew;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackoffTest {
+
+    @Test
+    void nominalDoublesUpToADay() {
+        Backoff b = new Backoff(Duration.ofMinutes(1));
+        assertThat(b.nominal(1)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(b.nominal(2)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(b.nominal(3)).isEqualTo(Duration.ofMinutes(4));
+        assertThat(b.nominal(4)).isEqualTo(Duration.ofMinutes(8));
+        assertThat(b.nominal(11)).isEqualTo(Duration.ofMinutes(1024));
+        assertThat(b.nominal(12)).isEqualTo(Duration.ofDays(1));
+        assertThat(b.nominal(100)).isEqualTo(Duration.ofDays(1));
+        assertThat(b.nominal(Integer.MAX_VALUE)).isEqualTo(Backoff.MAX);
+    }
+
+    @Test
+    void firstDelayLongerThanADayIsCapped() {
+        assertThat(new Backoff(Duration.ofDays(3)).nominal(1)).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void delayWithinTwentyPercent() {
+        Backoff b = new Backoff(Duration.ofMinutes(1));
+        for (int failures = 1; failures <= 14; failures++) {
+            long nominal = b.nominal(failures).toMillis();
+            for (int i = 0; i < 200; i++) {
+                long d = b.delay(failures).toMillis();
+                assertThat(d).as("failures=%d", failures).isBetween(nominal * 8 / 10, nominal * 12 / 10);
+            }
+        }
+    }
+
+    @Test
+    void delayIsSpread() {
+        Backoff b = new Backoff(Duration.ofMinutes(1));
+        assertThat(java.util.stream.IntStream.range(0, 50).mapToObj(i -> b.delay(5)).distinct().count()).isGreaterThan(1);
+    }
+}

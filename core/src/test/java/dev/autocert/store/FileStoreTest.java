@@ -1,0 +1,150 @@
+package dev.autocert.store;
+
+import dev.autocert.config.KeyType;
+import dev.autocert.tls.CertifiedKey;
+import dev.autocert.tls.SelfSigned;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class FileStoreTest {
+
+    private static final URI DIRECTORY = URI.create("https://ca.test:14000/dir");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void certificateRoundTrip() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        CertifiedKey cert = SelfSigned.temporary(List.of("a.test", "www.a.test"), KeyType.EC256);
+
+        store.saveCertificate("a.test", cert);
+        Optional<CertifiedKey> loaded = store.loadCertificate("a.test");
+
+        assertThat(loaded).isPresent();
+        assertThat(loaded.get().key().getEncoded()).isEqualTo(cert.key().getEncoded());
+        assertThat(loaded.get().chain()).isEqualTo(cert.chain());
+        assertThat(store.keystoreFile("a.test")).isEqualTo(store.certificateFolder("a.test").resolve("keystore.p12"));
+        Path folder = store.certificateFolder("a.test");
+        assertThat(Files.readString(folder.resolve("meta.json"))).contains("\"a.test\"", "\"www.a.test\"", "notAfter");
+        assertThat(Files.readString(folder.resolve("fullchain.pem"))).isEqualTo(Pem.certificates(cert.chain()));
+        assertThat(Files.readString(folder.resolve("privkey.pem"))).isEqualTo(Pem.privateKey(cert.key()));
+    }
+
+    @Test
+    void savingAgainReplacesTheCertificate() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        store.saveCertificate("a.test", SelfSigned.temporary(List.of("a.test"), KeyType.EC256));
+        CertifiedKey second = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        store.saveCertificate("a.test", second);
+        assertThat(store.loadCertificate("a.test")).get().extracting(CertifiedKey::leaf).isEqualTo(second.leaf());
+        assertNoTempFiles(store.root());
+    }
+
+    @Test
+    void unknownCertificateIsEmpty() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        assertThat(store.loadCertificate("nothing.test")).isEmpty();
+        assertThat(store.loadAccountKey(DIRECTORY)).isEmpty();
+    }
+
+    @Test
+    void accountKeyRoundTripEcAndRsa() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        URI other = URI.create("https://other.test/directory");
+        KeyPair ec = KeyType.EC256.generate();
+        KeyPair rsa = KeyType.RSA2048.generate();
+
+        store.saveAccountKey(DIRECTORY, ec);
+        store.saveAccountKey(other, rsa);
+
+        KeyPair ecLoaded = store.loadAccountKey(DIRECTORY).orElseThrow();
+        KeyPair rsaLoaded = store.loadAccountKey(other).orElseThrow();
+        assertThat(ecLoaded.getPrivate().getEncoded()).isEqualTo(ec.getPrivate().getEncoded());
+        assertThat(ecLoaded.getPublic().getEncoded()).isEqualTo(ec.getPublic().getEncoded());
+        assertThat(rsaLoaded.getPrivate().getEncoded()).isEqualTo(rsa.getPrivate().getEncoded());
+        assertThat(rsaLoaded.getPublic()).isEqualTo(rsa.getPublic());
+    }
+
+    @Test
+    void damagedAccountKeyIsAnIOException() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        store.saveAccountKey(DIRECTORY, KeyType.EC256.generate());
+        Path file;
+        try (Stream<Path> s = Files.walk(store.root())) {
+            file = s.filter(p -> p.getFileName().toString().equals("account.pem")).findFirst().orElseThrow();
+        }
+        Files.writeString(file, "garbage");
+        assertThatThrownBy(() -> store.loadAccountKey(DIRECTORY)).isInstanceOf(IOException.class).hasMessageContaining("damaged");
+    }
+
+    @Test
+    void filePermissions() throws IOException {
+        assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+        Path root = tmp.resolve("store");
+        FileStore store = new FileStore(root, "pw");
+        store.saveCertificate("a.test", SelfSigned.temporary(List.of("a.test"), KeyType.EC256));
+        store.saveAccountKey(DIRECTORY, KeyType.EC256.generate());
+
+        Path folder = store.certificateFolder("a.test");
+        assertThat(mode(folder.resolve("privkey.pem"))).isEqualTo("rw-------");
+        assertThat(mode(folder.resolve("keystore.p12"))).isEqualTo("rw-------");
+        assertThat(mode(folder.resolve("fullchain.pem"))).isEqualTo("rw-r--r--");
+        Path account;
+        try (Stream<Path> s = Files.walk(root)) {
+            account = s.filter(p -> p.getFileName().toString().equals("account.pem")).findFirst().orElseThrow();
+        }
+        assertThat(mode(account)).isEqualTo("rw-------");
+        for (Path dir : List.of(root, root.resolve("certificates"), folder, root.resolve("accounts"), account.getParent())) {
+            assertThat(mode(dir)).as("mode of %s", root.relativize(dir)).isEqualTo("rwx------");
+        }
+        assertNoTempFiles(root);
+    }
+
+    @Test
+    void wrongKeystorePasswordNamesTheSetting() throws IOException {
+        Path root = tmp.resolve("store");
+        new FileStore(root, "first").saveCertificate("a.test", SelfSigned.temporary(List.of("a.test"), KeyType.EC256));
+        FileStore other = new FileStore(root, "second");
+        assertThatThrownBy(() -> other.loadCertificate("a.test"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("keystorePassword")
+                .hasMessageContaining("keystore.p12");
+    }
+
+    @Test
+    void keystoreWithoutAutocertEntryIsAnIOException() throws Exception {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ks.store(out, "pw".toCharArray());
+        AtomicFiles.write(store.keystoreFile("a.test"), out.toByteArray(), true);
+        assertThatThrownBy(() -> store.loadCertificate("a.test")).isInstanceOf(IOException.class)
+                .hasMessageContaining("'autocert'");
+    }
+
+    static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    static void assertNoTempFiles(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.autocert.tls;
+
+import dev.autocert.challenge.ChallengeBoard;
+import dev.autocert.config.KeyType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The same choices through {@link AutocertKeyManager#chooseEngineServerAlias}, the path of the NIO
+ * connectors (Tomcat NIO/NIO2, Jetty): two {@link SSLEngine}s handshaking in memory.
+ */
+class AutocertKeyManagerEngineTest {
+
+    private final LiveCertificates live = new LiveCertificates();
+    private final ChallengeBoard board = new ChallengeBoard();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void liveChallengeAndDelegate(String protocol) throws Exception {
+        CertifiedKey aTest = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        CertifiedKey other = SelfSigned.temporary(List.of("other.test"), KeyType.EC256);
+        live.install(aTest);
+        board.putTlsAlpn01("a.test", SelfSigned.tlsAlpn01("a.test", "token.thumb"));
+        SSLContext server = serverContext(TlsTestSupport.delegate(other));
+
+        assertThat(handshake(server, protocol, "a.test", "http/1.1").leaf()).isEqualTo(aTest.leaf());
+        assertThat(handshake(server, protocol, "unknown.test").leaf()).isEqualTo(other.leaf());
+
+        Handshake challenge = handshake(server, protocol, "a.test", AutocertKeyManager.ACME_TLS_1);
+        assertThat(challenge.alpn()).isEqualTo(AutocertKeyManager.ACME_TLS_1);
+        SelfSignedTest.assertAcmeIdentifier(challenge.leaf(), "token.thumb");
+
+        board.removeTlsAlpn01("a.test");
+        assertThatThrownBy(() -> handshake(server, protocol, "a.test", AutocertKeyManager.ACME_TLS_1))
+                .isInstanceOf(SSLHandshakeException.class);
+        assertThatThrownBy(() -> handshake(server, protocol, SelfSigned.tlsSni01Name("x")))
+                .isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void unknownNameWithoutDelegateFails(String protocol) throws Exception {
+        live.install(SelfSigned.temporary(List.of("a.test"), KeyType.EC256));
+        SSLContext server = serverContext(null);
+        assertThatThrownBy(() -> handshake(server, protocol, "unknown.test")).isInstanceOf(SSLHandshakeException.class);
+    }
+
+    private record Handshake(X509Certificate leaf, String alpn) {
+    }
+
+    private SSLContext serverContext(X509ExtendedKeyManager delegate) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board)}, null, null);
+        return ctx;
+    }
+
+    private static Handshake handshake(SSLContext serverContext, String protocol, String sni, String... alpn) throws Exception {
+        SSLEngine server = serverContext.createSSLEngine();
+        server.setUseClientMode(false);
+        SSLParameters sp = server.getSSLParameters();
+        sp.setApplicationProtocols(TlsTestSupport.SERVER_ALPN);
+        server.setSSLParameters(sp);
+
+        SSLContext clientContext = SSLContext.getInstance("TLS");
+        clientContext.init(null, new TrustManager[] {new TlsTestSupport.TrustAll()}, null);
+        SSLEngine client = clientContext.createSSLEngine();
+        client.setUseClientMode(true);
+        SSLParameters cp = client.getSSLParameters();
+        cp.setProtocols(new String[] {protocol});
+        cp.setServerNames(List.of(new SNIHostName(sni)));
+        cp.setApplicationProtocols(alpn);
+        client.setSSLParameters(cp);
+
+        ByteBuffer empty = ByteBuffer.allocate(0);
+        ByteBuffer toServer = ByteBuffer.allocate(1 << 16);
+        ByteBuffer toClient = ByteBuffer.allocate(1 << 16);
+        ByteBuffer clientApp = ByteBuffer.allocate(1 << 16);
+        ByteBuffer serverApp = ByteBuffer.allocate(1 << 16);
+        client.beginHandshake();
+        server.beginHandshake();
+        boolean clientDone = false;
+        boolean serverDone = false;
+        for (int i = 0; i < 100 && !(clientDone && serverDone); i++) {
+            clientDone |= finished(client, client.wrap(empty, toServer));
+            serverDone |= finished(server, server.wrap(empty, toClient));
+            toServer.flip();
+            toClient.flip();
+            clientDone |= finished(client, client.unwrap(toClient, clientApp));
+            serverDone |= finished(server, server.unwrap(toServer, serverApp));
+            toServer.compact();
+            toClient.compact();
+        }
+        assertThat(clientDone && serverDone).as("handshake completed").isTrue();
+        return new Handshake((X509Certificate) client.getSession().getPeerCertificates()[0], client.getApplicationProtocol());
+    }
+
+    private static boolean finished(SSLEngine engine, SSLEngineResult result) {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+        return result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.autocert.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Tomcat distribution (unpacked from its Maven Central tarball) run as its own process with
+ * its own CATALINA_BASE: the stock {@code conf/}, extra JARs in {@code lib/}, a ROOT webapp with an
+ * {@code index.html}, and the stock {@code server.xml} changed only in its ports, its HTTP connector
+ * bound to 127.0.0.1, and the lines a test inserts into {@code <Server>}.
+ */
+public final class TomcatDistribution implements AutoCloseable {
+
+    private static final String ANCHOR = "  <Listener className=\"org.apache.catalina.core.JreMemoryLeakPreventionListener\" />";
+
+    private final Path home;
+    private final Path base;
+    private final int httpPort;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private ManagedProcess process;
+
+    /**
+     * Lays out a new CATALINA_BASE.
+     *
+     * @param home         CATALINA_HOME, the unpacked distribution
+     * @param base         the new CATALINA_BASE (created)
+     * @param httpPort     the stock HTTP connector's port, bound to 127.0.0.1
+     * @param shutdownPort the shutdown port
+     * @throws IOException when the base cannot be written
+     */
+    public TomcatDistribution(Path home, Path base, int httpPort, int shutdownPort) throws IOException {
+        this.home = home;
+        this.base = base;
+        this.httpPort = httpPort;
+        for (String dir : List.of("conf", "lib", "logs", "temp", "webapps/ROOT", "work")) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+            for (Path f : conf.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, base.resolve("conf").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.writeString(base.resolve("webapps/ROOT/index.html"), "hello from ROOT\n");
+        String xml = Files.readString(home.resolve("conf/server.xml"));
+        String edited = xml.replace("<Server port=\"8005\"", "<Server port=\"" + shutdownPort + "\"")
+                .replace("<Connector port=\"8080\"", "<Connector port=\"" + httpPort + "\" address=\"127.0.0.1\"");
+        if (edited.equals(xml) || !xml.contains(ANCHOR)) {
+            throw new IllegalStateException("the stock server.xml of " + home + " changed shape; adapt TomcatDistribution");
+        }
+        Files.writeString(base.resolve("conf/server.xml"), edited);
+    }
+
+    /**
+     * @param line an element to add to {@code <Server>}, e.g. the Autocert {@code <Listener>}
+     * @return this
+     * @throws IOException when server.xml cannot be rewritten
+     */
+    public TomcatDistribution insertIntoServer(String line) throws IOException {
+        Path xml = base.resolve("conf/server.xml");
+        Files.writeString(xml, Files.readString(xml).replace(ANCHOR, ANCHOR + "\n  " + line));
+        return this;
+    }
+
+    /**
+     * @param jar a JAR to drop into {@code $CATALINA_BASE/lib}
+     * @return this
+     * @throws IOException when it cannot be copied
+     */
+    public TomcatDistribution dropIn(Path jar) throws IOException {
+        Files.copy(jar, base.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        return this;
+    }
+
+    /**
+     * @param option a JVM option for the next start, e.g. {@code -Dautocert.x=y}
+     * @return this
+     */
+    public TomcatDistribution jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /**
+     * Starts Tomcat (Bootstrap, no shell scripts) and waits until its HTTP connector accepts connections.
+     *
+     * @return this
+     */
+    public TomcatDistribution start() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java,
+                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base,
+                "-Djava.io.tmpdir=" + base.resolve("temp"),
+                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
+                "org.apache.catalina.startup.Bootstrap", "start"));
+        process = ManagedProcess.start("tomcat", cmd, Map.of(), base.resolve("logs"));
+        process.waitForPort("127.0.0.1", httpPort, Duration.ofSeconds(60));
+        return this;
+    }
+
+    /**
+     * @param port another port Tomcat should listen on (connectors start one after the other)
+     * @return this
+     */
+    public TomcatDistribution awaitPort(int port) {
+        process.waitForPort("127.0.0.1", port, Duration.ofSeconds(30));
+        return this;
+    }
+
+    /** @return everything Tomcat printed since the last start (JULI's console handler) */
+    public String console() {
+        try {
+            return Files.readString(process.logFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the CATALINA_BASE */
+    public Path base() {
+        return base;
+    }
+
+    /** @return the Tomcat process, while running */
+    public ManagedProcess process() {
+        return process;
+    }
+
+    /** Stops Tomcat by PID (SIGTERM: Tomcat's shutdown hook stops it cleanly). */
+    public void stop() {
+        if (process != null) {
+            process.stop();
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
