@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/fetch-pebble.sh
 echo "Building the drop-in JAR (first run downloads Maven, dependencies and Tomcat)..."
-./mvnw -B -ntp -q -pl samples/tomcat-demo -am install -DskipTests
+./mvnw -B -ntp -q -pl samples/tomcat-demo -am install -DskipTests -DskipITs
 exec ./mvnw -B -ntp -q -pl samples/tomcat-demo exec:java -Dexec.args="$*"

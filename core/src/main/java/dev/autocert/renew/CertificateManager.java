@@ -247,7 +247,7 @@ public final class CertificateManager implements AutoCloseable {
             }
         }
         LOG.warn("Could not obtain the certificate for {} (attempt {}, next in {} s): {}", m.spec.domains(),
-                m.failures, delay.toSeconds(), diagnosis.message());
+                m.failures, String.format(java.util.Locale.ROOT, "%.1f", delay.toMillis() / 1000.0), diagnosis.message());
         LOG.debug("Details", e);
         listeners.forEach(l -> l.failed(m.spec, diagnosis));
     }

@@ -42,9 +42,17 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
 
     /** @return the DNS names of the leaf's subjectAltName extension, lower case */
     public List<String> dnsNames() {
+        return dnsNames(leaf());
+    }
+
+    /**
+     * @param certificate any certificate
+     * @return the DNS names of its subjectAltName extension, lower case
+     */
+    public static List<String> dnsNames(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
-            Collection<List<?>> sans = leaf().getSubjectAlternativeNames();
+            Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
             if (sans != null) {
                 for (List<?> san : sans) {
                     if (Integer.valueOf(2).equals(san.get(0))) {

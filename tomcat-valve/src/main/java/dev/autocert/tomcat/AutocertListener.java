@@ -17,9 +17,7 @@ import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.Server;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Connector;
-import org.apache.coyote.ProtocolHandler;
 import org.apache.coyote.UpgradeProtocol;
-import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
@@ -62,8 +60,7 @@ public class AutocertListener implements LifecycleListener {
     private int httpsPort = 8443;
     private String httpsAddress;
     private Autocert autocert;
-    private Connector ownConnector;
-    private Path ownKeystore;
+    private final List<ConnectorKeystore> keystores = new ArrayList<>();
 
     // ---- attributes, one per setting (see README "Settings") ----
 
@@ -211,13 +208,20 @@ public class AutocertListener implements LifecycleListener {
         if (!answerable.contains(ChallengeType.HTTP_01)) {
             log.warn(sm.getString("listener.noHttp"));
         }
+        Path catalinaBase = server.getCatalinaBase().toPath();
         boolean tlsWired = false;
         for (Connector c : tls) {
-            tlsWired |= wire(c);
+            if (wire(c)) {
+                tlsWired = true;
+                keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
+            }
         }
         if (tls.isEmpty() && server.findServices().length > 0) {
-            ownConnector = addConnector(server.findServices()[0], config);
-            tlsWired = ownConnector != null;
+            Connector own = addConnector(server.findServices()[0], config);
+            if (own != null) {
+                tlsWired = true;
+                keystores.addAll(ConnectorKeystore.of(own, catalinaBase));
+            }
         }
         if (tlsWired) {
             answerable.add(ChallengeType.TLS_ALPN_01);
@@ -260,7 +264,7 @@ public class AutocertListener implements LifecycleListener {
     }
 
     private Connector addConnector(Service service, AutocertConfig config) {
-        ownKeystore = config.storage().resolve("connector").resolve("keystore.p12");
+        Path ownKeystore = config.storage().toAbsolutePath().resolve("connector").resolve("keystore.p12");
         CertificateSpec first = config.certificates().get(0);
         CertifiedKey initial;
         try {
@@ -296,11 +300,11 @@ public class AutocertListener implements LifecycleListener {
         c.addUpgradeProtocol(new Http2Protocol());
         c.addUpgradeProtocol(new AcmeTlsAlpnProtocol());
         service.addConnector(c);
-        log.info(sm.getString("listener.addedConnector", httpsPort, initial.leaf().getSubjectX500Principal().getName()));
+        log.info(sm.getString("listener.addedConnector", httpsPort, initial));
         return c;
     }
 
-    /** Keeps the added connector's default certificate (for clients without SNI) on the first managed one. */
+    /** Keeps connector keystore files holding a managed certificate's names in step with it. */
     private final class Events implements CertificateEvents {
         @Override
         public void installed(CertificateSpec spec, CertifiedKey certificate, boolean fresh) {
@@ -308,19 +312,15 @@ public class AutocertListener implements LifecycleListener {
                 return;
             }
             log.info(sm.getString("listener.installed", spec.domains(), certificate.notAfter()));
-            AutocertConfig config = autocert.config();
-            if (ownConnector == null || !spec.equals(config.certificates().get(0))) {
-                return;
-            }
-            try {
-                AtomicFiles.write(ownKeystore, FileStore.pkcs12(certificate, config.keystorePassword().toCharArray()), true);
-                ProtocolHandler handler = ownConnector.getProtocolHandler();
-                if (handler instanceof AbstractHttp11Protocol<?> http) {
-                    http.reloadSslHostConfig(DEFAULT_HOST);
-                    log.info(sm.getString("listener.reloaded", ownConnector.toString(), spec.domains()));
+            for (ConnectorKeystore keystore : keystores) {
+                if (keystore.covers(spec)) {
+                    try {
+                        keystore.replaceWith(certificate);
+                        log.info(sm.getString("listener.reloaded", keystore.connector(), keystore.file(), spec.domains()));
+                    } catch (IOException | RuntimeException e) {
+                        log.warn(sm.getString("listener.reloadFailed", keystore.connector(), keystore.file(), e.getMessage()));
+                    }
                 }
-            } catch (IOException | RuntimeException e) {
-                log.warn(sm.getString("listener.reloadFailed", ownConnector.toString(), e.getMessage()));
             }
         }
     }

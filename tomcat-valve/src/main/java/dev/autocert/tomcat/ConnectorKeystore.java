@@ -1,0 +1,139 @@
+package dev.autocert.tomcat;
+
+import dev.autocert.config.CertificateSpec;
+import dev.autocert.store.AtomicFiles;
+import dev.autocert.tls.CertifiedKey;
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.ProtocolHandler;
+import org.apache.coyote.http11.AbstractHttp11Protocol;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A keystore file a TLS connector reads (one {@code <Certificate>} of one {@code <SSLHostConfig>}).
+ * When Autocert manages a certificate for the names the file's certificate covers, the file is
+ * rewritten atomically with the new key and chain (same type, password and alias) and the
+ * connector reloads that host's TLS configuration: clients without SNI, and tools that read the
+ * keystore, see the renewed certificate too.
+ */
+final class ConnectorKeystore {
+
+    private final Connector connector;
+    private final String hostName;
+    private final Path file;
+    private final String type;
+    private final char[] password;
+    private final String alias;
+    private final List<String> names;
+
+    private ConnectorKeystore(Connector connector, String hostName, Path file, String type, char[] password,
+                              String alias, List<String> names) {
+        this.connector = connector;
+        this.hostName = hostName;
+        this.file = file;
+        this.type = type;
+        this.password = password;
+        this.alias = alias;
+        this.names = names;
+    }
+
+    /**
+     * @param connector   a TLS connector
+     * @param catalinaBase where relative keystore paths start
+     * @return its keystore files that could be read, with the names their certificates cover
+     */
+    static List<ConnectorKeystore> of(Connector connector, Path catalinaBase) {
+        List<ConnectorKeystore> out = new ArrayList<>();
+        for (SSLHostConfig host : connector.findSslHostConfigs()) {
+            for (SSLHostConfigCertificate cert : host.getCertificates()) {
+                String location = cert.getCertificateKeystoreFile();
+                if (location == null || location.isEmpty() || location.contains(":") && !location.startsWith("/")) {
+                    continue; // PEM files or URLs: served through the key manager only
+                }
+                Path file = catalinaBase.resolve(location);
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                String type = cert.getCertificateKeystoreType() == null ? "JKS" : cert.getCertificateKeystoreType();
+                String pw = cert.getCertificateKeystorePassword() == null ? "changeit" : cert.getCertificateKeystorePassword();
+                try {
+                    KeyStore ks = KeyStore.getInstance(type);
+                    ks.load(new ByteArrayInputStream(Files.readAllBytes(file)), pw.toCharArray());
+                    String alias = cert.getCertificateKeyAlias();
+                    if (alias == null) {
+                        alias = Collections.list(ks.aliases()).stream().filter(a -> isKey(ks, a)).findFirst().orElse(null);
+                    }
+                    if (alias != null && ks.getCertificate(alias) instanceof X509Certificate x) {
+                        out.add(new ConnectorKeystore(connector, host.getHostName(), file, type, pw.toCharArray(), alias,
+                                CertifiedKey.dnsNames(x)));
+                    }
+                } catch (IOException | GeneralSecurityException e) {
+                    // a keystore we cannot read stays the user's business; the key manager still serves SNI clients
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isKey(KeyStore ks, String alias) {
+        try {
+            return ks.isKeyEntry(alias);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param spec a managed certificate
+     * @return whether this keystore holds a certificate for one of its names
+     */
+    boolean covers(CertificateSpec spec) {
+        return !Collections.disjoint(names, Set.copyOf(spec.domains()));
+    }
+
+    /**
+     * Rewrites the file with {@code certificate} and reloads the connector's host configuration.
+     *
+     * @param certificate the new key and chain
+     * @throws IOException when the file cannot be written or the reload fails
+     */
+    void replaceWith(CertifiedKey certificate) throws IOException {
+        try {
+            KeyStore ks = KeyStore.getInstance(type);
+            ks.load(null, null);
+            ks.setKeyEntry(alias, certificate.key(), password, certificate.chainArray());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ks.store(out, password);
+            AtomicFiles.write(file, out.toByteArray(), true);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encode a " + type + " keystore: " + e.getMessage(), e);
+        }
+        ProtocolHandler handler = connector.getProtocolHandler();
+        if (handler instanceof AbstractHttp11Protocol<?> http) {
+            http.reloadSslHostConfig(hostName);
+        }
+    }
+
+    /** @return the keystore file */
+    Path file() {
+        return file;
+    }
+
+    /** @return the connector reading it */
+    Connector connector() {
+        return connector;
+    }
+}
