@@ -196,7 +196,9 @@ public class AutocertListener implements LifecycleListener {
         Set<ChallengeType> answerable = EnumSet.noneOf(ChallengeType.class);
         List<Connector> tls = new ArrayList<>();
         for (Service service : server.findServices()) {
-            service.getContainer().getPipeline().addValve(new AcmeChallengeValve());
+            if (service.getContainer() != null) {
+                service.getContainer().getPipeline().addValve(new AcmeChallengeValve());
+            }
             for (Connector c : service.findConnectors()) {
                 if (isTls(c)) {
                     tls.add(c);
