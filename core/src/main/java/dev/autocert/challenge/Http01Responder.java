@@ -41,6 +41,36 @@ public final class Http01Responder {
         return board.http01(token);
     }
 
+    /**
+     * What an adapter sends back for a request in the challenge space.
+     *
+     * @param status 200 or 404
+     * @param body   the key authorization for 200; empty for 404
+     */
+    public record Reply(int status, byte[] body) {
+
+        /** The reply to unknown or malformed tokens and to methods other than GET and HEAD. */
+        public static final Reply NOT_FOUND = new Reply(404, new byte[0]);
+
+        /** @return whether the key authorization is sent */
+        public boolean found() {
+            return status == 200;
+        }
+    }
+
+    /**
+     * @param method the HTTP method
+     * @param path   a path for which {@link #isChallengePath(String)} is true
+     * @return 200 with the key authorization for GET/HEAD of a pending token, else 404
+     */
+    public Reply reply(String method, String path) {
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return Reply.NOT_FOUND;
+        }
+        String answer = answer(path);
+        return answer == null ? Reply.NOT_FOUND : new Reply(200, answer.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     /** @return the content type to answer with */
     public static String contentType() {
         return "application/octet-stream";

@@ -63,4 +63,17 @@ class Http01ResponderTest {
         assertThat(responder.answer(PATH)).isNull();
         assertThat(board.isEmpty()).isTrue();
     }
+
+    @Test
+    void replyIs200WithTheKeyAuthorizationForGetAndHeadOnly() {
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(TOKEN, TOKEN + ".thumbprint");
+        Http01Responder responder = new Http01Responder(board);
+        Http01Responder.Reply get = responder.reply("GET", PATH);
+        assertThat(get.found()).isTrue();
+        assertThat(new String(get.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(TOKEN + ".thumbprint");
+        assertThat(responder.reply("HEAD", PATH).status()).isEqualTo(200);
+        assertThat(responder.reply("POST", PATH)).isSameAs(Http01Responder.Reply.NOT_FOUND);
+        assertThat(responder.reply("GET", PATH + "x").status()).isEqualTo(404);
+    }
 }

@@ -9,7 +9,6 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Answers {@code GET /.well-known/acme-challenge/{token}} from memory for every Host, also when no
@@ -32,18 +31,17 @@ public class AcmeChallengeValve extends ValveBase {
             return;
         }
         Autocert autocert = TomcatAutocert.current();
-        String method = request.getMethod();
-        String answer = autocert == null ? null : autocert.http01().answer(path);
-        if (answer == null || !("GET".equals(method) || "HEAD".equals(method))) {
+        Http01Responder.Reply reply = autocert == null ? Http01Responder.Reply.NOT_FOUND
+                : autocert.http01().reply(request.getMethod(), path);
+        if (!reply.found()) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        byte[] body = answer.getBytes(StandardCharsets.US_ASCII);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(Http01Responder.contentType());
-        response.setContentLength(body.length);
-        if ("GET".equals(method)) {
-            response.getOutputStream().write(body);
+        response.setContentLength(reply.body().length);
+        if ("GET".equals(request.getMethod())) {
+            response.getOutputStream().write(reply.body());
         }
         response.finishResponse();
     }

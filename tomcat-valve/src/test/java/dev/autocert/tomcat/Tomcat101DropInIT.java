@@ -1,12 +1,9 @@
 package dev.autocert.tomcat;
 
-import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
-import dev.autocert.testkit.TomcatDistribution;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -19,29 +16,21 @@ import static org.awaitility.Awaitility.await;
  * the valve, the JSSE wrapping and the acme-tls/1 protocol all load; a certificate is issued and
  * served with h2 kept, and acme-tls/1 without a pending challenge gets nothing.
  */
-class Tomcat101DropInIT {
+class Tomcat101DropInIT extends DistributionTestSupport {
 
     @Test
     void theDropInWorksOnTomcat101() throws Exception {
-        int httpPort = FreePorts.take();
-        int httpsPort = FreePorts.take();
-        Path work = Path.of("target", "it", "tomcat101-" + System.nanoTime()).toAbsolutePath();
-        try (Pebble pebble = Pebble.builder().httpPort(httpPort).tlsPort(httpsPort).workDir(work.resolve("pebble")).start();
-             TomcatDistribution tomcat = new TomcatDistribution(Path.of(System.getProperty("tomcat101.home")),
-                     work.resolve("base"), httpPort, FreePorts.take())) {
-            tomcat.dropIn(Path.of(System.getProperty("autocert.jar")))
-                    .insertIntoServer("<Listener className=\"dev.autocert.tomcat.AutocertListener\" domains=\"ten.test\""
-                            + " acceptTerms=\"true\" directory=\"" + pebble.directoryUrl() + "\" caTrust=\""
-                            + pebble.caTrustPem() + "\" httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\"/>");
-            tomcat.start();
-            List<X509Certificate> roots = pebble.roots();
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-                    TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "ten.test", roots), roots, "ten.test"));
-            TlsProbe.OpensslResult h2 = TlsProbe.openssl("127.0.0.1", httpsPort, "ten.test", "h2,http/1.1", "1.3");
-            assertThat(h2.alpn()).isEqualTo("h2");
-            TlsProbe.OpensslResult acme = TlsProbe.openssl("127.0.0.1", httpsPort, "ten.test", "acme-tls/1", "1.2");
-            assertThat(acme.handshakeOk()).isFalse();
-            assertThat(tomcat.console()).contains("Apache Tomcat/10.1").doesNotContain("SEVERE");
-        }
+        pebble = Pebble.builder().httpPort(httpPort).tlsPort(httpsPort).workDir(work.resolve("pebble")).start();
+        newTomcat("tomcat101.home").insertIntoServer(listenerLine("domains=\"ten.test\" acceptTerms=\"true\""
+                + " httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\""));
+        tomcat.start();
+        List<X509Certificate> roots = pebble.roots();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "ten.test", roots), roots, "ten.test"));
+        TlsProbe.OpensslResult h2 = TlsProbe.openssl("127.0.0.1", httpsPort, "ten.test", "h2,http/1.1", "1.3");
+        assertThat(h2.alpn()).isEqualTo("h2");
+        TlsProbe.OpensslResult acme = TlsProbe.openssl("127.0.0.1", httpsPort, "ten.test", "acme-tls/1", "1.2");
+        assertThat(acme.handshakeOk()).isFalse();
+        assertThat(tomcat.console()).contains("Apache Tomcat/10.1").doesNotContain("SEVERE");
     }
 }

@@ -3,8 +3,6 @@ package dev.autocert.tomcat;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
-import dev.autocert.testkit.TomcatDistribution;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -27,34 +25,14 @@ import static org.awaitility.Awaitility.await;
  * serves them on an HTTPS connector it adds itself, stores them, and serves them again after a
  * restart with the CA gone.
  */
-class TomcatDropInIT {
-
-    private final int httpPort = FreePorts.take();
-    private final int httpsPort = FreePorts.take();
-    private final Path work = Path.of("target", "it", "dropin-" + System.nanoTime()).toAbsolutePath();
-    private Pebble pebble;
-    private TomcatDistribution tomcat;
-
-    @AfterEach
-    void stopAll() {
-        if (tomcat != null) {
-            tomcat.close();
-        }
-        if (pebble != null) {
-            pebble.close();
-        }
-    }
+class TomcatDropInIT extends DistributionTestSupport {
 
     @Test
     void oneJarAndOneLineGetServeStoreAndKeepCertificates() throws Exception {
         // Pebble reaches only the HTTP port (its tlsPort points at a port nothing listens on)
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
-        String line = "<Listener className=\"dev.autocert.tomcat.AutocertListener\""
-                + " domains=\"a.test,www.a.test;b.test\" email=\"ops@a.test\" acceptTerms=\"true\""
-                + " directory=\"" + pebble.directoryUrl() + "\" caTrust=\"" + pebble.caTrustPem() + "\""
-                + " httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\"/>";
-        tomcat = new TomcatDistribution(Path.of(System.getProperty("tomcat.home")), work.resolve("base"), httpPort,
-                FreePorts.take()).insertIntoServer(line).dropIn(Path.of(System.getProperty("autocert.jar")));
+        newTomcat("tomcat.home").insertIntoServer(listenerLine("domains=\"a.test,www.a.test;b.test\" email=\"ops@a.test\""
+                + " acceptTerms=\"true\" httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\""));
 
         long started = System.nanoTime();
         tomcat.start();

@@ -3,12 +3,10 @@ package dev.autocert.tomcat;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
-import dev.autocert.testkit.TomcatDistribution;
 import dev.autocert.tls.SelfSigned;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
 import dev.autocert.tls.CertifiedKey;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -28,35 +26,16 @@ import static org.awaitility.Awaitility.await;
  * setting: the first attempt uses HTTP-01 (the server has an HTTP connector), fails, and the next
  * attempt uses TLS-ALPN-01. Then real-client checks on TLS 1.2 and 1.3.
  */
-class TomcatTlsAlpnIT {
-
-    private final int httpPort = FreePorts.take();
-    private final int httpsPort = FreePorts.take();
-    private final Path work = Path.of("target", "it", "alpn-" + System.nanoTime()).toAbsolutePath();
-    private Pebble pebble;
-    private TomcatDistribution tomcat;
-
-    @AfterEach
-    void stopAll() {
-        if (tomcat != null) {
-            tomcat.close();
-        }
-        if (pebble != null) {
-            pebble.close();
-        }
-    }
+class TomcatTlsAlpnIT extends DistributionTestSupport {
 
     @Test
     void issuesOverTlsAlpnOnTheUsersConnectorAndKeepsNormalHandshakesUntouched() throws Exception {
         pebble = Pebble.builder().httpPort(FreePorts.take()).tlsPort(httpsPort).workDir(work.resolve("pebble")).start();
-        tomcat = new TomcatDistribution(Path.of(System.getProperty("tomcat.home")), work.resolve("base"), httpPort,
-                FreePorts.take()).dropIn(Path.of(System.getProperty("autocert.jar")));
+        newTomcat("tomcat.home");
         // the user's own keystore: a leftover self-signed certificate for the managed name
         CertifiedKey old = SelfSigned.temporary(List.of("alpn.test"), KeyType.EC256);
         Files.write(tomcat.base().resolve("conf/user.p12"), FileStore.pkcs12(old, "secret".toCharArray()));
-        tomcat.insertIntoServer("<Listener className=\"dev.autocert.tomcat.AutocertListener\" domains=\"alpn.test\""
-                + " acceptTerms=\"true\" retryDelay=\"1s\" directory=\"" + pebble.directoryUrl() + "\""
-                + " caTrust=\"" + pebble.caTrustPem() + "\"/>");
+        tomcat.insertIntoServer(listenerLine("domains=\"alpn.test\" acceptTerms=\"true\" retryDelay=\"1s\""));
         Path xml = tomcat.base().resolve("conf/server.xml");
         Files.writeString(xml, Files.readString(xml).replace("</Service>",
                 "  <Connector port=\"" + httpsPort + "\" address=\"127.0.0.1\" protocol=\"org.apache.coyote.http11.Http11NioProtocol\""
