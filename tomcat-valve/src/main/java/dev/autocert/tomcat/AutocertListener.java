@@ -7,6 +7,7 @@ import dev.autocert.config.ChallengeType;
 import dev.autocert.config.ConfigException;
 import dev.autocert.config.Setting;
 import dev.autocert.renew.CertificateEvents;
+import dev.autocert.status.AutocertJmx;
 import dev.autocert.store.AtomicFiles;
 import dev.autocert.store.FileStore;
 import dev.autocert.tls.CertifiedKey;
@@ -58,6 +59,8 @@ public class AutocertListener implements LifecycleListener {
 
     private final Map<String, String> settings = new LinkedHashMap<>();
     private int httpsPort = 8443;
+    private String statusPath;
+    private AutocertJmx jmx;
     private String httpsAddress;
     private Autocert autocert;
     private final List<ConnectorKeystore> keystores = new ArrayList<>();
@@ -149,6 +152,14 @@ public class AutocertListener implements LifecycleListener {
         this.httpsAddress = address;
     }
 
+    /**
+     * @param path where loopback clients get the JSON status of every certificate, e.g.
+     *             {@code /.well-known/autocert-status}; off by default
+     */
+    public void setStatusPath(String path) {
+        this.statusPath = path;
+    }
+
     /** @return the running instance, for embedding code and tests; {@code null} before init or after a bad config */
     public Autocert getAutocert() {
         return autocert;
@@ -167,9 +178,13 @@ public class AutocertListener implements LifecycleListener {
             case Lifecycle.AFTER_START_EVENT -> {
                 if (autocert != null) {
                     autocert.start();
+                    jmx = AutocertJmx.register(autocert);
                 }
             }
             case Lifecycle.BEFORE_STOP_EVENT -> {
+                if (jmx != null) {
+                    jmx.close();
+                }
                 if (autocert != null) {
                     autocert.close();
                 }
@@ -197,7 +212,9 @@ public class AutocertListener implements LifecycleListener {
         List<Connector> tls = new ArrayList<>();
         for (Service service : server.findServices()) {
             if (service.getContainer() != null) {
-                service.getContainer().getPipeline().addValve(new AcmeChallengeValve());
+                AcmeChallengeValve valve = new AcmeChallengeValve();
+                valve.setStatusPath(statusPath);
+                service.getContainer().getPipeline().addValve(valve);
             }
             for (Connector c : service.findConnectors()) {
                 if (isTls(c)) {

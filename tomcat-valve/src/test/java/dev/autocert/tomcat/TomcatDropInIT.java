@@ -2,9 +2,16 @@ package dev.autocert.tomcat;
 
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
+import dev.autocert.status.AutocertJmx;
 import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +40,15 @@ class TomcatDropInIT extends DistributionTestSupport {
         // Pebble reaches only the HTTP port (its tlsPort points at a port nothing listens on)
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
         newTomcat("tomcat.home").insertIntoServer(listenerLine("domains=\"a.test,www.a.test;b.test\" email=\"ops@a.test\""
-                + " acceptTerms=\"true\" httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\""));
+                + " acceptTerms=\"true\" httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\""
+                + " statusPath=\"/.well-known/autocert-status\""));
+        int jmxPort = FreePorts.take();
+        tomcat.jvmOption("-Dcom.sun.management.jmxremote.port=" + jmxPort)
+                .jvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
+                .jvmOption("-Dcom.sun.management.jmxremote.host=127.0.0.1")
+                .jvmOption("-Djava.rmi.server.hostname=127.0.0.1")
+                .jvmOption("-Dcom.sun.management.jmxremote.authenticate=false")
+                .jvmOption("-Dcom.sun.management.jmxremote.ssl=false");
 
         long started = System.nanoTime();
         tomcat.start();
@@ -73,13 +89,29 @@ class TomcatDropInIT extends DistributionTestSupport {
             }
         }
         assertThat(tomcat.console()).contains("Autocert manages 2 certificate(s)").doesNotContain("SEVERE");
+
+        // the JSON status page (loopback only) and JMX through a real JMX connector: read, then renew now
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/.well-known/autocert-status")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"www.a.test\"").contains("\"failures\": 0");
+        BigInteger firstSerial = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots).get(0).getSerialNumber();
+        try (JMXConnector jmx = JMXConnectorFactory.connect(
+                new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
+            MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+            ObjectName b = AutocertJmx.objectName("b.test");
+            assertThat((String[]) mbeans.getAttribute(b, "Domains")).containsExactly("b.test");
+            assertThat(Instant.parse((String) mbeans.getAttribute(b, "NotAfter"))).isAfter(Instant.now());
+            mbeans.invoke(b, "renewNow", new Object[0], new String[0]);
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !firstSerial.equals(
+                TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots).get(0).getSerialNumber()));
         X509Certificate servedBefore = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots).get(0);
 
         // the CA goes away; a restart serves the stored certificates at once
         pebble.close();
         pebble = null;
         tomcat.stop();
-        Files.writeString(tomcat.base().resolve("logs/marker"), "restart");
         tomcat.start().awaitPort(httpsPort);
         List<X509Certificate> after = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots);
         assertThat(after.get(0)).isEqualTo(servedBefore);

@@ -1,0 +1,129 @@
+package dev.autocert.status;
+
+import dev.autocert.Autocert;
+import dev.autocert.renew.CertificateStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Registers one {@link CertificateMXBean} per managed certificate on the platform MBean server
+ * (where Tomcat's and Jetty's own MBeans are), and removes them again on {@link #close()}.
+ */
+public final class AutocertJmx implements AutoCloseable {
+
+    /** The JMX domain of Autocert's MBeans. */
+    public static final String DOMAIN = "dev.autocert";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AutocertJmx.class);
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final List<ObjectName> registered = new ArrayList<>();
+
+    /**
+     * @param autocert the instance whose certificates to publish
+     * @return the registration; JMX problems are logged, never thrown
+     */
+    public static AutocertJmx register(Autocert autocert) {
+        AutocertJmx jmx = new AutocertJmx();
+        for (CertificateStatus s : autocert.status()) {
+            try {
+                ObjectName name = objectName(s.name());
+                if (jmx.server.isRegistered(name)) {
+                    jmx.server.unregisterMBean(name); // a previous instance (redeploy) that did not clean up
+                }
+                jmx.server.registerMBean(new View(autocert, s.name()), name);
+                jmx.registered.add(name);
+            } catch (InstanceAlreadyExistsException e) {
+                LOG.warn("JMX name for {} is taken: {}", s.name(), e.getMessage());
+            } catch (JMException e) {
+                LOG.warn("Cannot register the JMX view of {}: {}", s.name(), e.getMessage());
+            }
+        }
+        return jmx;
+    }
+
+    /**
+     * @param certificateName a certificate's name
+     * @return its MBean name, {@code dev.autocert:type=Certificate,name=<quoted name>}
+     * @throws JMException never for a valid certificate name
+     */
+    public static ObjectName objectName(String certificateName) throws JMException {
+        return new ObjectName(DOMAIN + ":type=Certificate,name=" + ObjectName.quote(certificateName));
+    }
+
+    @Override
+    public void close() {
+        for (ObjectName name : registered) {
+            try {
+                server.unregisterMBean(name);
+            } catch (JMException e) {
+                // already gone
+            }
+        }
+        registered.clear();
+    }
+
+    /** Reads the live state on every call, so JMX never shows stale values. */
+    private static final class View implements CertificateMXBean {
+        private final Autocert autocert;
+        private final String name;
+
+        View(Autocert autocert, String name) {
+            this.autocert = autocert;
+            this.name = name;
+        }
+
+        private Optional<CertificateStatus> status() {
+            return autocert.status().stream().filter(s -> s.name().equals(name)).findFirst();
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public String[] getDomains() {
+            return status().map(s -> s.domains().toArray(new String[0])).orElse(new String[0]);
+        }
+
+        @Override
+        public String getNotAfter() {
+            return status().map(CertificateStatus::notAfter).map(Object::toString).orElse("");
+        }
+
+        @Override
+        public String getNextAttempt() {
+            return status().map(CertificateStatus::nextAttempt).map(Object::toString).orElse("");
+        }
+
+        @Override
+        public int getFailures() {
+            return status().map(CertificateStatus::failures).orElse(0);
+        }
+
+        @Override
+        public String getLastErrorKind() {
+            return status().map(CertificateStatus::lastError).map(d -> d.kind().name()).orElse("");
+        }
+
+        @Override
+        public String getLastError() {
+            return status().map(CertificateStatus::lastError).map(d -> d.message()).orElse("");
+        }
+
+        @Override
+        public void renewNow() {
+            autocert.renewNow(name);
+        }
+    }
+}

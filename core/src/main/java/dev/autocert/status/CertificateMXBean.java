@@ -1,0 +1,32 @@
+package dev.autocert.status;
+
+/**
+ * One managed certificate, as JMX clients (jconsole, Tomcat's JMX proxy, monitoring agents) see it:
+ * {@code dev.autocert:type=Certificate,name=<name>}.
+ */
+public interface CertificateMXBean {
+
+    /** @return the certificate's name (its first domain) */
+    String getName();
+
+    /** @return the names it covers */
+    String[] getDomains();
+
+    /** @return expiry of the served certificate (ISO-8601), or empty when none is served yet */
+    String getNotAfter();
+
+    /** @return when Autocert next issues or renews it (ISO-8601), or empty when stopped */
+    String getNextAttempt();
+
+    /** @return consecutive failed attempts */
+    int getFailures();
+
+    /** @return the last failure's kind, e.g. {@code CA_UNREACHABLE}, or empty after a success */
+    String getLastErrorKind();
+
+    /** @return the last failure's whole diagnosis (problem, evidence, fix, setting), or empty */
+    String getLastError();
+
+    /** Renews the certificate now, whatever its schedule. */
+    void renewNow();
+}

@@ -1,0 +1,32 @@
+package dev.autocert.status;
+
+import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.renew.CertificateStatus;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusJsonTest {
+
+    @Test
+    void rendersEveryCertificateWithItsDiagnosisEscaped() {
+        CertificateStatus ok = new CertificateStatus("a.test", List.of("a.test", "www.a.test"),
+                Instant.parse("2027-01-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"), 0, null);
+        CertificateStatus failing = new CertificateStatus("b.test", List.of("b.test"), null, null, 3,
+                new Diagnosis(Diagnosis.Kind.CA_UNREACHABLE, "the CA says \"no\"\nbye", "check the URL", "directory"));
+        String json = StatusJson.render(List.of(ok, failing));
+        assertThat(json).contains("{\"name\": \"a.test\", \"domains\": [\"a.test\", \"www.a.test\"], "
+                + "\"notAfter\": \"2027-01-01T00:00:00Z\", \"nextAttempt\": \"2026-12-01T00:00:00Z\", \"failures\": 0, \"lastError\": null}");
+        assertThat(json).contains("\"notAfter\": null").contains("\"failures\": 3")
+                .contains("\"kind\": \"CA_UNREACHABLE\"").contains("\"evidence\": \"the CA says \\\"no\\\"\\nbye\"")
+                .contains("\"setting\": \"directory\"");
+    }
+
+    @Test
+    void quotesControlCharacters() {
+        assertThat(StatusJson.quote("a\tb\u0001\\")).isEqualTo("\"a\\tb\\u0001\\\\\"");
+    }
+}
