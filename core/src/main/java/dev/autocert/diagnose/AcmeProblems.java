@@ -17,6 +17,11 @@ import java.time.Instant;
 public final class AcmeProblems {
 
     private static final String ACME_ERROR = "urn:ietf:params:acme:error:";
+    private static final ValidationFailures VALIDATION = new ValidationFailures();
+
+    /** Problem types a failed validation comes with, read in detail by {@link ValidationFailures}. */
+    private static final java.util.Set<String> VALIDATION_TYPES = java.util.Set.of("connection", "unauthorized",
+            "incorrectResponse", "dns", "tls", "malformed");
 
     private AcmeProblems() {
     }
@@ -34,7 +39,14 @@ public final class AcmeProblems {
         if (!type.startsWith(ACME_ERROR)) {
             return new Diagnosis(Diagnosis.Kind.CA_ERROR, evidence, "read the CA's message; retrying later", null);
         }
-        switch (type.substring(ACME_ERROR.length())) {
+        String acmeType = type.substring(ACME_ERROR.length());
+        if (name != null && VALIDATION_TYPES.contains(acmeType)) {
+            Diagnosis precise = VALIDATION.explain(acmeType, detail, name);
+            if (precise != null) {
+                return precise;
+            }
+        }
+        switch (acmeType) {
             case "dns":
                 return new Diagnosis(Diagnosis.Kind.DNS_PROBLEM, evidence,
                         "make the A/AAAA records of " + (name == null ? "the name" : name)

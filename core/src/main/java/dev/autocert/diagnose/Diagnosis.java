@@ -29,6 +29,12 @@ public record Diagnosis(Kind kind, String evidence, String fix, String setting) 
         CONNECTION_FAILED("the CA could not connect to this server"),
         /** The CA connected but got a wrong answer (another server, or the path was eaten by the app). */
         WRONG_ANSWER("the CA got a wrong challenge answer"),
+        /** The name resolves to an address that is not this server's. */
+        DNS_POINTS_ELSEWHERE("DNS points at another server"),
+        /** Something else answered the challenge path: another server, a proxy, a filter, a login redirect. */
+        CHALLENGE_PATH_NOT_SERVED("the challenge path is answered by something else"),
+        /** A CDN, proxy or load balancer terminates TLS before this server. */
+        TLS_TERMINATED_IN_FRONT("TLS is terminated in front of this server"),
         /** No challenge the CA offers can be answered by this server. */
         NO_USABLE_CHALLENGE("no challenge type this server can answer"),
         /** The store cannot be written or read. */
@@ -36,7 +42,13 @@ public record Diagnosis(Kind kind, String evidence, String fix, String setting) 
         /** Any other problem document from the CA. */
         CA_ERROR("the CA reported an error"),
         /** A timeout waiting for the CA. */
-        TIMEOUT("the CA did not finish in time");
+        TIMEOUT("the CA did not finish in time"),
+        /** The DNS-01 TXT record could not be added or removed by RFC 2136 update (server, TSIG, zone, policy). */
+        DNS_UPDATE_FAILED("the DNS-01 record could not be published"),
+        /** The {@code dnsHook} executable failed, timed out or could not be run. */
+        DNS_HOOK_FAILED("the DNS-01 hook failed"),
+        /** The zone's servers did not answer the DNS-01 TXT value within {@code dnsPropagationTimeout}. */
+        TXT_NOT_VISIBLE("the DNS-01 record is not visible at the zone's servers");
 
         private final String title;
 

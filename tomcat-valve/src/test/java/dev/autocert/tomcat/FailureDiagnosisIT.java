@@ -5,10 +5,12 @@ import dev.autocert.renew.CertificateStatus;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.PebbleExtension;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,15 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Failures against a real CA end in a named diagnosis with the setting to fix, and Tomcat keeps
- * serving: terms not accepted (Pebble has terms of service), storage not writable.
+ * Failures against a real CA end in a named diagnosis with the evidence and the setting to fix, and
+ * Tomcat keeps serving. Each classic problem is created for real: terms not accepted (Pebble has
+ * terms of service), storage not writable, nothing listening where the CA connects, DNS pointing at
+ * another address, another program on the port, a login redirect on the challenge path.
  */
 class FailureDiagnosisIT {
 
-    private static final int HTTP_PORT = FreePorts.take();
+    /** Where Pebble's validator connects for HTTP-01; Tomcat listens elsewhere, so each test decides who answers. */
+    private static final int CA_HTTP_PORT = FreePorts.take();
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = new PebbleExtension(b -> b.httpPort(HTTP_PORT).tlsPort(FreePorts.take()));
+    static final PebbleExtension PEBBLE = new PebbleExtension(b -> b.httpPort(CA_HTTP_PORT).tlsPort(FreePorts.take()));
 
     @TempDir
     Path dir;
@@ -35,6 +40,7 @@ class FailureDiagnosisIT {
         Pebble pebble = PEBBLE.pebble();
         AutocertListener listener = new AutocertListener();
         listener.setDomains("d.test");
+        listener.setAcceptTerms("true");
         listener.setDirectory(pebble.directoryUrl());
         listener.setCaTrust(pebble.caTrustPem().toString());
         listener.setStorage(dir.resolve("store").toString());
@@ -42,7 +48,7 @@ class FailureDiagnosisIT {
         listener.setHttpsAddress("127.0.0.1");
         listener.setRetryDelay("1h");
         settings.accept(listener);
-        try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), HTTP_PORT, listener).start()) {
+        try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).failures() > 0);
             CertificateStatus status = listener.getAutocert().status().get(0);
             assertThat(status.nextAttempt()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(30)));
@@ -52,7 +58,7 @@ class FailureDiagnosisIT {
 
     @Test
     void termsNotAcceptedNamesTheTermsAndTheSetting() throws Exception {
-        CertificateStatus status = firstFailure(l -> { });
+        CertificateStatus status = firstFailure(l -> l.setAcceptTerms("false"));
         Diagnosis d = status.lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.TERMS_NOT_ACCEPTED);
         assertThat(d.setting()).isEqualTo("acceptTerms");
@@ -65,12 +71,71 @@ class FailureDiagnosisIT {
     void anUnwritableStoreNamesTheStorageSetting() throws Exception {
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
         CertificateStatus status = firstFailure(l -> {
-            l.setAcceptTerms("true");
             l.setStorage(blocker.resolve("store").toString());
         });
         Diagnosis d = status.lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.STORAGE_FAILED);
         assertThat(d.setting()).isEqualTo("storage");
         assertThat(d.fix()).contains("writable");
+    }
+
+    @Test
+    void nothingListeningWhereTheCaConnects() throws Exception {
+        Diagnosis d = firstFailure(l -> { }).lastError();
+        assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CONNECTION_FAILED);
+        assertThat(d.evidence()).contains("nothing accepted the connection").contains(":" + CA_HTTP_PORT);
+        assertThat(d.fix()).contains("port 80");
+    }
+
+    @Test
+    void dnsPointingAtAnotherAddress() throws Exception {
+        PEBBLE.pebble().addARecord("elsewhere.test", "127.0.0.2");
+        Diagnosis d = firstFailure(l -> l.setDomains("elsewhere.test")).lastError();
+        assertThat(d.kind()).isEqualTo(Diagnosis.Kind.DNS_POINTS_ELSEWHERE);
+        assertThat(d.evidence()).contains("connected to 127.0.0.2, which is not an address of this server");
+        assertThat(d.setting()).isEqualTo("domains");
+    }
+
+    @Test
+    void anotherProgramOwnsThePort() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", CA_HTTP_PORT), 0);
+        other.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        other.start();
+        try {
+            Diagnosis d = firstFailure(l -> { }).lastError();
+            assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED);
+            assertThat(d.evidence()).contains("HTTP 404").contains("another web server");
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
+    void aLoginRedirectEatsTheChallengePath() throws Exception {
+        HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", CA_HTTP_PORT), 0);
+        app.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().startsWith("/login")) {
+                byte[] page = "<!DOCTYPE html><html><body><form>Sign in</form></body></html>".getBytes();
+                exchange.getResponseHeaders().add("Content-Type", "text/html");
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+            } else {
+                exchange.getResponseHeaders().add("Location", "/login?next=" + exchange.getRequestURI().getPath());
+                exchange.sendResponseHeaders(302, -1);
+            }
+            exchange.close();
+        });
+        app.start();
+        try {
+            Diagnosis d = firstFailure(l -> { }).lastError();
+            assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED);
+            assertThat(d.evidence()).contains("an HTML page came back: a login redirect");
+            assertThat(d.fix()).contains("exempt /.well-known/acme-challenge/");
+        } finally {
+            app.stop(0);
+        }
     }
 }
