@@ -5,6 +5,7 @@ import dev.autocert.challenge.BoardSolvers;
 import dev.autocert.challenge.ChallengeBoard;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.challenge.Http01Responder;
+import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.renew.CertificateEvents;
@@ -39,6 +40,7 @@ public final class Autocert implements AutoCloseable {
     private final Http01Responder http01 = new Http01Responder(board);
     private final FileStore store;
     private final CertificateManager manager;
+    private final Dns01Solver dns01;
 
     private Autocert(AutocertConfig config, Set<ChallengeType> answerable) {
         this.config = config;
@@ -53,6 +55,12 @@ public final class Autocert implements AutoCloseable {
         // TLS-SNI-01 is legacy: only when the user asks for it by name
         if (answerable.contains(ChallengeType.TLS_SNI_01) && config.challenges().contains(ChallengeType.TLS_SNI_01)) {
             solvers.add(BoardSolvers.tlsSni01(board));
+        }
+        // DNS-01 needs no container support: available whenever a publisher is configured, tried after the
+        // others for plain names (unless challenges says otherwise) and the only choice for wildcards
+        this.dns01 = config.dns().enabled() ? new Dns01Solver(config.dns()) : null;
+        if (dns01 != null) {
+            solvers.add(dns01);
         }
         this.manager = new CertificateManager(config, store, new Issuer(config, store, solvers), live);
     }
@@ -136,9 +144,12 @@ public final class Autocert implements AutoCloseable {
         return manager;
     }
 
-    /** Stops the background work; served certificates stay served. */
+    /** Stops the background work; served certificates stay served, DNS-01 records still published are deleted. */
     @Override
     public void close() {
         manager.close();
+        if (dns01 != null) {
+            dns01.close();
+        }
     }
 }

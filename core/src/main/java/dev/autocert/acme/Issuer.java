@@ -107,6 +107,9 @@ public final class Issuer {
                 }
             }
             for (Pending p : pending) {
+                awaitVisible(p);
+            }
+            for (Pending p : pending) {
                 p.challenge().trigger();
             }
             for (Pending p : pending) {
@@ -115,7 +118,7 @@ public final class Issuer {
                 if (s != Status.VALID) {
                     p.challenge().fetch();
                     failedTypes.computeIfAbsent(p.domain(), d -> EnumSet.noneOf(ChallengeType.class)).add(p.type());
-                    throw new DiagnosedException(p.challenge().getError().map(e -> AcmeProblems.explain(e, p.domain()))
+                    throw new DiagnosedException(p.challenge().getError().map(e -> explain(e, p))
                             .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, p.domain() + ": the authorization ended " + s,
                                     "retrying later", null)), null);
                 }
@@ -129,20 +132,57 @@ public final class Issuer {
         }
     }
 
-    private Pending publish(Authorization auth) throws DiagnosedException {
-        String domain = auth.getIdentifier().getDomain();
+    private Pending publish(Authorization auth) throws DiagnosedException, InterruptedException {
+        String identifier = auth.getIdentifier().getDomain();
+        // a wildcard's authorization names the base domain; "*." keeps it apart in logs and failure memory
+        String domain = auth.isWildcard() ? "*." + identifier : identifier;
         ChallengeType type = choose(auth, domain);
         Challenge challenge = auth.findChallenge(type.acmeName()).orElseThrow();
         try {
-            ChallengeSolver.Published published = solvers.get(type).publish(domain, challenge);
+            ChallengeSolver.Published published = solvers.get(type).publish(identifier, challenge);
             LOG.info("{}: answering {}", domain, type.acmeName());
             return new Pending(domain, type, auth, challenge, published);
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
         }
     }
 
+    private void awaitVisible(Pending p) throws DiagnosedException, InterruptedException {
+        try {
+            p.published().awaitVisible();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    /** The CA's words on a failed challenge; for DNS-01 the fix is about the TXT record, not about reachability. */
+    private static Diagnosis explain(org.shredzone.acme4j.Problem problem, Pending p) {
+        Diagnosis d = AcmeProblems.explain(problem, p.domain());
+        if (p.type() != ChallengeType.DNS_01 || d.kind() == Diagnosis.Kind.RATE_LIMITED) {
+            return d;
+        }
+        String record = "_acme-challenge." + (p.domain().startsWith("*.") ? p.domain().substring(2) : p.domain());
+        return new Diagnosis(d.kind(), d.evidence(), "make sure the TXT record " + record
+                + " is published in the zone the CA resolves (public DNS, no split horizon); if the zone's servers"
+                + " answer before every server has it, set dnsPropagationDelay", "dnsPropagationDelay");
+    }
+
     private ChallengeType choose(Authorization auth, String domain) throws DiagnosedException {
+        if (auth.isWildcard()) {
+            // RFC 8555 §7.1.3: a wildcard is validated by dns-01 only
+            if (solvers.containsKey(ChallengeType.DNS_01) && auth.findChallenge(ChallengeType.DNS_01.acmeName()).isPresent()) {
+                return ChallengeType.DNS_01;
+            }
+            String offered = auth.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
+            throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.NO_USABLE_CHALLENGE,
+                    domain + ": a wildcard needs dns-01; the CA offers [" + offered + "] and this server "
+                            + (solvers.containsKey(ChallengeType.DNS_01) ? "can answer dns-01" : "has no DNS-01 publisher"),
+                    "set dnsHook or rfc2136Server so Autocert can publish the TXT record", "dnsHook"), null);
+        }
         List<ChallengeType> order = new ArrayList<>(config.challenges().isEmpty()
                 ? List.copyOf(solvers.keySet()) : config.challenges());
         Set<ChallengeType> failed = failedTypes.getOrDefault(domain, Set.of());

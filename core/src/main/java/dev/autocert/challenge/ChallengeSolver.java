@@ -27,5 +27,15 @@ public interface ChallengeSolver {
     interface Published extends AutoCloseable {
         @Override
         void close();
+
+        /**
+         * Blocks until the CA can see the answer (DNS-01: until the zone's servers answer the TXT record).
+         * Called after every answer of an order is published, before any challenge is triggered.
+         *
+         * @throws Exception when it does not become visible; the caller explains it
+         */
+        default void awaitVisible() throws Exception {
+            // answers held in memory are visible at once
+        }
     }
 }

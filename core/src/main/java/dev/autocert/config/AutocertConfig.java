@@ -46,6 +46,7 @@ public final class AutocertConfig {
     private final String keystorePassword;
     private final Duration retryDelay;
     private final int maxConcurrentOrders;
+    private final DnsSettings dns;
 
     private AutocertConfig(Map<Setting, String> s, Path defaultStorage) throws ConfigException {
         certificates = parseDomains(s.get(Setting.DOMAINS));
@@ -65,9 +66,28 @@ public final class AutocertConfig {
         keystorePassword = s.getOrDefault(Setting.KEYSTORE_PASSWORD, "changeit");
         retryDelay = positive(Setting.RETRY_DELAY, Durations.parse("retryDelay", s.getOrDefault(Setting.RETRY_DELAY, "1m")));
         maxConcurrentOrders = parsePositiveInt(Setting.MAX_CONCURRENT_ORDERS, s.getOrDefault(Setting.MAX_CONCURRENT_ORDERS, "4"));
-        if (certificates.stream().flatMap(c -> c.domains().stream()).anyMatch(d -> d.startsWith("*."))) {
-            throw new ConfigException("domains", "contains a wildcard name, which only DNS-01 can validate",
-                    "remove the wildcard and list each name; DNS-01 publishing is not available in this version");
+        dns = DnsSettings.parse(s);
+        checkDns01();
+    }
+
+    /** Wildcards and {@code challenges=dns-01} need a DNS-01 publisher; a wildcard needs dns-01 allowed. */
+    private void checkDns01() throws ConfigException {
+        Optional<String> wildcard = certificates.stream().flatMap(c -> c.domains().stream())
+                .filter(d -> d.startsWith("*.")).findFirst();
+        if (wildcard.isPresent() && !dns.enabled()) {
+            throw new ConfigException("domains", "contains the wildcard name '" + wildcard.get()
+                    + "', which only DNS-01 can validate, and no DNS-01 publisher is configured",
+                    "set dnsHook (an executable that adds and removes the TXT record) or rfc2136Server with"
+                            + " rfc2136TsigKeyName and rfc2136TsigSecret (RFC 2136 dynamic update); or list each name instead"
+                            + " of the wildcard");
+        }
+        if (wildcard.isPresent() && !challenges.isEmpty() && !challenges.contains(ChallengeType.DNS_01)) {
+            throw new ConfigException("challenges", "leaves out dns-01, which the wildcard name '" + wildcard.get() + "' needs",
+                    "add dns-01 to challenges, or remove challenges to let Autocert choose");
+        }
+        if (challenges.contains(ChallengeType.DNS_01) && !dns.enabled()) {
+            throw new ConfigException("challenges", "lists dns-01 but no DNS-01 publisher is configured",
+                    "set dnsHook or rfc2136Server (with rfc2136TsigKeyName and rfc2136TsigSecret), or remove dns-01");
         }
     }
 
@@ -341,5 +361,10 @@ public final class AutocertConfig {
     /** @return how many orders may run at once */
     public int maxConcurrentOrders() {
         return maxConcurrentOrders;
+    }
+
+    /** @return the DNS-01 settings; {@link DnsSettings#enabled()} tells whether a publisher is configured */
+    public DnsSettings dns() {
+        return dns;
     }
 }

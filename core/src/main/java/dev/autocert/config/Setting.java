@@ -38,7 +38,29 @@ public enum Setting {
     /** First delay after a failed attempt; doubles each time up to a day. */
     RETRY_DELAY("retryDelay"),
     /** How many certificates may be ordered at the same time. */
-    MAX_CONCURRENT_ORDERS("maxConcurrentOrders");
+    MAX_CONCURRENT_ORDERS("maxConcurrentOrders"),
+    /** DNS-01: executable called as {@code <hook> add|remove <record name> <value>} to publish the TXT record. */
+    DNS_HOOK("dnsHook"),
+    /** DNS-01: how long one run of {@code dnsHook} may take before it is killed. */
+    DNS_HOOK_TIMEOUT("dnsHookTimeout"),
+    /** DNS-01: the DNS server ({@code host[:port]}) that accepts RFC 2136 dynamic updates for the zone. */
+    RFC2136_SERVER("rfc2136Server"),
+    /** DNS-01: the zone to update; found by an SOA lookup when absent. */
+    RFC2136_ZONE("rfc2136Zone"),
+    /** DNS-01: name of the TSIG key that signs updates. */
+    RFC2136_TSIG_KEY_NAME("rfc2136TsigKeyName"),
+    /** DNS-01: TSIG algorithm, e.g. {@code hmac-sha256}. */
+    RFC2136_TSIG_ALGORITHM("rfc2136TsigAlgorithm"),
+    /** DNS-01: TSIG secret, base64. */
+    RFC2136_TSIG_SECRET("rfc2136TsigSecret"),
+    /** DNS-01: a BIND key file ({@code key "name" { algorithm ...; secret "..."; };}) instead of the three settings above. */
+    RFC2136_TSIG_KEY_FILE("rfc2136TsigKeyFile"),
+    /** DNS-01: how long to wait for the zone's servers to answer the TXT value before giving up. */
+    DNS_PROPAGATION_TIMEOUT("dnsPropagationTimeout"),
+    /** DNS-01: the least time between publishing and telling the CA, even when the servers already answer. */
+    DNS_PROPAGATION_DELAY("dnsPropagationDelay"),
+    /** DNS-01: servers ({@code host[:port]}, comma-separated) asked for the TXT value instead of the zone's authoritative servers. */
+    DNS_RESOLVER("dnsResolver");
 
     private final String key;
 

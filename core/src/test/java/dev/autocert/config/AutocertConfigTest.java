@@ -97,8 +97,9 @@ class AutocertConfigTest {
     }
 
     @Test
-    void wildcardNamesDns01() {
-        rejected("domains", List.of("wildcard", "DNS-01"), "domains", "a.test,*.a.test");
+    void wildcardWithoutPublisherNamesTheSettingsToAdd() {
+        rejected("domains", List.of("wildcard name '*.a.test'", "DNS-01", "dnsHook", "rfc2136Server", "rfc2136TsigSecret"),
+                "domains", "a.test,*.a.test");
     }
 
     @Test

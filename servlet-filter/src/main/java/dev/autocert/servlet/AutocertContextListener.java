@@ -78,13 +78,15 @@ public class AutocertContextListener implements ServletContextListener {
                 + (war.connectorKeystore() == null ? "not set (certificates are only stored)" : war.connectorKeystore())
                 + "; settings from " + String.join(", ", war.origins()));
         autocert.loadStored();
-        if (!atRoot) {
+        if (!atRoot && config.dns().enabled()) {
+            log.info("The webapp at '" + context.getContextPath() + "' cannot answer HTTP-01; it validates over DNS-01");
+        } else if (!atRoot) {
             log.warn(WarProblem.HTTP01_NOT_AT_ROOT.message("this webapp runs at the context path '" + context.getContextPath()
                             + "', but the CA asks for http://<domain>/.well-known/acme-challenge/<token> at the site root, "
                             + "which never reaches it; no certificate is requested from here",
                     "deploy the WAR as the root context (ROOT.war in Tomcat's or Jetty's webapps/), or install Autocert "
-                            + "at the container level (the Tomcat listener or the Jetty module), or use DNS-01 once "
-                            + "available; stored certificates are still handed to the connector"));
+                            + "at the container level (the Tomcat listener or the Jetty module), or use DNS-01 (settings "
+                            + "dnsHook or rfc2136Server); stored certificates are still handed to the connector"));
             return;
         }
         startOutsideWebappLoader(context, autocert::start);

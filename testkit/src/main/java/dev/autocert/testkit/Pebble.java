@@ -87,6 +87,7 @@ public final class Pebble implements AutoCloseable {
         private String dnsDefaultIPv4 = "127.0.0.1";
         private int retryAfterAuthz = 1;
         private int retryAfterOrder = 1;
+        private String dnsServer;
 
         /** Adds the {@code shortlived} profile (160 s certificates, like Let's Encrypt's); see {@link #profile}. */
         public Builder shortlivedProfile() {
@@ -153,6 +154,17 @@ public final class Pebble implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Points Pebble's validator ({@code -dnsserver}) at another DNS server, e.g. a {@link Bind} on
+         * {@code "127.0.0.1:" + bind.port()}, instead of its own challtestsrv. challtestsrv is then not started,
+         * and the methods that drive it ({@link Pebble#setTxtRecord}, {@link Pebble#addARecord}, ...) throw.
+         * Default: challtestsrv, answering 127.0.0.1 for every name.
+         */
+        public Builder dnsServer(String hostPort) {
+            this.dnsServer = hostPort;
+            return this;
+        }
+
         /** The address every DNS A query is answered with (default 127.0.0.1). */
         public Builder dnsDefaultIPv4(String ip) {
             this.dnsDefaultIPv4 = ip;
@@ -190,13 +202,15 @@ public final class Pebble implements AutoCloseable {
             Path configFile = workDir.resolve("pebble-config.json");
             Files.writeString(configFile, configJson(), StandardCharsets.UTF_8);
 
-            challtestsrv = ManagedProcess.start("pebble-challtestsrv", challtestsrvCommand(), Map.of(), workDir);
-            challtestsrv.waitForPort("127.0.0.1", challtestsrvManagementPort, START_TIMEOUT);
-            challtestsrv.waitForPort("127.0.0.1", dnsPort, START_TIMEOUT);
+            if (config.dnsServer == null) {
+                challtestsrv = ManagedProcess.start("pebble-challtestsrv", challtestsrvCommand(), Map.of(), workDir);
+                challtestsrv.waitForPort("127.0.0.1", challtestsrvManagementPort, START_TIMEOUT);
+                challtestsrv.waitForPort("127.0.0.1", dnsPort, START_TIMEOUT);
+            }
 
             List<String> cmd = List.of(binDir.resolve("pebble").toString(),
                     "-config", configFile.toAbsolutePath().toString(),
-                    "-dnsserver", "127.0.0.1:" + dnsPort);
+                    "-dnsserver", config.dnsServer != null ? config.dnsServer : "127.0.0.1:" + dnsPort);
             pebble = ManagedProcess.start("pebble", cmd, config.env, workDir);
             pebble.waitForPort("127.0.0.1", acmePort, START_TIMEOUT);
             awaitDirectory();
@@ -451,7 +465,12 @@ public final class Pebble implements AutoCloseable {
         return managementPort;
     }
 
-    /** Port of challtestsrv's DNS server (UDP and TCP), used by Pebble's validator. */
+    /** The DNS server Pebble's validator asks, {@code host:port}: challtestsrv's or {@link Builder#dnsServer}. */
+    public String dnsServer() {
+        return config.dnsServer != null ? config.dnsServer : "127.0.0.1:" + dnsPort;
+    }
+
+    /** Port of challtestsrv's DNS server (UDP and TCP), used by Pebble's validator unless {@link Builder#dnsServer} is set. */
     public int dnsPort() {
         return dnsPort;
     }
@@ -515,6 +534,10 @@ public final class Pebble implements AutoCloseable {
     }
 
     private void challtestsrvPost(String path, String jsonBody) {
+        if (config.dnsServer != null) {
+            throw new IllegalStateException("challtestsrv is not running: this Pebble asks the DNS server "
+                    + config.dnsServer + " (Builder.dnsServer)");
+        }
         URI uri = URI.create("http://127.0.0.1:" + challtestsrvManagementPort + path);
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")

@@ -142,6 +142,63 @@ public class AutocertListener implements LifecycleListener {
         settings.put(Setting.MAX_CONCURRENT_ORDERS.key(), value);
     }
 
+    // ---- DNS-01 (README: DNS-01) ----
+
+    /** @param value executable called as {@code <hook> add|remove <record name> <value>} to publish DNS-01 TXT records */
+    public void setDnsHook(String value) {
+        settings.put(Setting.DNS_HOOK.key(), value);
+    }
+
+    /** @param value how long one run of the hook may take, e.g. {@code 1m} */
+    public void setDnsHookTimeout(String value) {
+        settings.put(Setting.DNS_HOOK_TIMEOUT.key(), value);
+    }
+
+    /** @param value {@code host[:port]} of the DNS server that takes RFC 2136 updates */
+    public void setRfc2136Server(String value) {
+        settings.put(Setting.RFC2136_SERVER.key(), value);
+    }
+
+    /** @param value the zone to update; found by SOA lookup when absent */
+    public void setRfc2136Zone(String value) {
+        settings.put(Setting.RFC2136_ZONE.key(), value);
+    }
+
+    /** @param value the TSIG key's name */
+    public void setRfc2136TsigKeyName(String value) {
+        settings.put(Setting.RFC2136_TSIG_KEY_NAME.key(), value);
+    }
+
+    /** @param value the TSIG algorithm, default {@code hmac-sha256} */
+    public void setRfc2136TsigAlgorithm(String value) {
+        settings.put(Setting.RFC2136_TSIG_ALGORITHM.key(), value);
+    }
+
+    /** @param value the TSIG secret, base64 */
+    public void setRfc2136TsigSecret(String value) {
+        settings.put(Setting.RFC2136_TSIG_SECRET.key(), value);
+    }
+
+    /** @param value a BIND key file (as written by tsig-keygen) instead of the three TSIG attributes */
+    public void setRfc2136TsigKeyFile(String value) {
+        settings.put(Setting.RFC2136_TSIG_KEY_FILE.key(), value);
+    }
+
+    /** @param value how long to wait for the zone's servers to answer the TXT record, e.g. {@code 2m} */
+    public void setDnsPropagationTimeout(String value) {
+        settings.put(Setting.DNS_PROPAGATION_TIMEOUT.key(), value);
+    }
+
+    /** @param value the least time between publishing and telling the CA, e.g. {@code 30s} */
+    public void setDnsPropagationDelay(String value) {
+        settings.put(Setting.DNS_PROPAGATION_DELAY.key(), value);
+    }
+
+    /** @param value {@code host[:port]} list of servers asked for the TXT record instead of the zone's authoritative ones */
+    public void setDnsResolver(String value) {
+        settings.put(Setting.DNS_RESOLVER.key(), value);
+    }
+
     /** @param port the port of the HTTPS connector added when server.xml has no TLS connector */
     public void setHttpsPort(int port) {
         this.httpsPort = port;
