@@ -11,6 +11,10 @@ import dev.autocert.config.ChallengeType;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
 import dev.autocert.renew.CertificateStatus;
+import dev.autocert.renew.HookCommands;
+import dev.autocert.diagnose.DiagnosedException;
+import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.tls.CertifiedKey;
 import dev.autocert.store.FileStore;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.LiveCertificates;
@@ -40,6 +44,8 @@ public final class Autocert implements AutoCloseable {
     private final Http01Responder http01 = new Http01Responder(board);
     private final FileStore store;
     private final CertificateManager manager;
+    private final Issuer issuer;
+    private final HookCommands hooks;
     private final Dns01Solver dns01;
 
     private Autocert(AutocertConfig config, Set<ChallengeType> answerable) {
@@ -62,7 +68,12 @@ public final class Autocert implements AutoCloseable {
         if (dns01 != null) {
             solvers.add(dns01);
         }
-        this.manager = new CertificateManager(config, store, new Issuer(config, store, solvers), live);
+        this.issuer = new Issuer(config, store, solvers);
+        this.manager = new CertificateManager(config, store, issuer, live);
+        this.hooks = new HookCommands(config, store);
+        if (hooks.any()) {
+            manager.addListener(hooks);
+        }
     }
 
     /**
@@ -134,6 +145,29 @@ public final class Autocert implements AutoCloseable {
         return manager.renewNow(name);
     }
 
+    /**
+     * Revokes the served certificate of {@code name} at the CA and obtains a new one at once.
+     *
+     * @param name   a certificate's name
+     * @param reason an RFC 5280 reason, e.g. {@code keyCompromise}, {@code superseded}, or {@code unspecified}
+     * @throws DiagnosedException when nothing is served under that name or the CA refuses
+     */
+    public void revoke(String name, String reason) throws DiagnosedException {
+        CertifiedKey current = manager.current(name).orElseThrow(() -> new DiagnosedException(new Diagnosis(
+                Diagnosis.Kind.CA_ERROR, "no certificate is served under the name " + name, "name a managed certificate", null), null));
+        issuer.revoke(current.leaf(), reason);
+        manager.renewNow(name);
+    }
+
+    /**
+     * Replaces the ACME account's key (RFC 8555 §7.3.5); the new key is stored once the CA accepted it.
+     *
+     * @throws DiagnosedException when the CA refuses or the store cannot be written
+     */
+    public void rolloverAccountKey() throws DiagnosedException {
+        issuer.rolloverAccountKey();
+    }
+
     /** @return the state of every certificate */
     public List<CertificateStatus> status() {
         return manager.status();
@@ -148,6 +182,7 @@ public final class Autocert implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        hooks.close();
         if (dns01 != null) {
             dns01.close();
         }

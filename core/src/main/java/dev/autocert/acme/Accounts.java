@@ -74,4 +74,20 @@ final class Accounts {
                 stored.isPresent() ? "existing key" : "new key");
         return login;
     }
+
+    /**
+     * Rolls the account over to a new key: the CA first (RFC 8555 §7.3.5), then the store. Should the
+     * store fail after the CA accepted, the error says so; the old key then no longer works.
+     */
+    synchronized void rollover() throws AcmeException, IOException, DiagnosedException {
+        KeyPair next = KeyType.EC256.generate();
+        login().getAccount().changeKey(next);
+        login = null; // the next login uses the new key
+        try {
+            store.saveAccountKey(config.directory(), next);
+        } catch (IOException e) {
+            throw new IOException("the CA now knows the account by a new key, which could not be stored: " + e.getMessage(), e);
+        }
+        LOG.info("Account key of {} rolled over", config.directory());
+    }
 }

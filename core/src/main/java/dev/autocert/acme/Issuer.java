@@ -12,6 +12,7 @@ import dev.autocert.tls.CertifiedKey;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.RevocationReason;
 import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -96,6 +98,46 @@ public final class Issuer {
         } catch (AcmeException | java.io.IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
         }
+    }
+
+    /**
+     * @param certificate a certificate this account obtained
+     * @param reason      an RFC 5280 reason name, case-insensitive, with or without underscores
+     * @throws DiagnosedException when the reason is unknown or the CA refuses
+     */
+    public void revoke(X509Certificate certificate, String reason) throws DiagnosedException {
+        RevocationReason why = parseReason(reason);
+        try {
+            org.shredzone.acme4j.Certificate.revoke(accounts.login(), certificate, why);
+            LOG.info("Revoked the certificate {} for {} ({})", certificate.getSerialNumber().toString(16),
+                    dev.autocert.tls.CertifiedKey.dnsNames(certificate), why);
+        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    /**
+     * Replaces the account key at the CA, then in the store.
+     *
+     * @throws DiagnosedException when the CA refuses or the store cannot be written
+     */
+    public void rolloverAccountKey() throws DiagnosedException {
+        try {
+            accounts.rollover();
+        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    private static RevocationReason parseReason(String reason) throws DiagnosedException {
+        String wanted = reason == null || reason.isBlank() ? "unspecified" : reason.replace("_", "").trim();
+        for (RevocationReason r : RevocationReason.values()) {
+            if (r.name().replace("_", "").equalsIgnoreCase(wanted)) {
+                return r;
+            }
+        }
+        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.CA_ERROR, "'" + reason + "' is not a revocation reason",
+                "use unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation", null), null);
     }
 
     private void authorize(Order order) throws AcmeException, DiagnosedException, InterruptedException {

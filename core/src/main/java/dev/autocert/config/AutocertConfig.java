@@ -43,6 +43,7 @@ public final class AutocertConfig {
     private final String eabKid;
     private final String eabHmacKey;
     private final String profile;
+    private final Map<Setting, String> hooks = new EnumMap<>(Setting.class);
     private final String keystorePassword;
     private final Duration retryDelay;
     private final int maxConcurrentOrders;
@@ -63,6 +64,11 @@ public final class AutocertConfig {
         eabHmacKey = s.get(Setting.EAB_HMAC_KEY);
         checkEab();
         profile = s.get(Setting.PROFILE);
+        for (Setting hook : List.of(Setting.ON_RENEWED, Setting.ON_FAILED, Setting.ON_EXPIRING)) {
+            if (s.containsKey(hook)) {
+                hooks.put(hook, s.get(hook));
+            }
+        }
         keystorePassword = s.getOrDefault(Setting.KEYSTORE_PASSWORD, "changeit");
         retryDelay = positive(Setting.RETRY_DELAY, Durations.parse("retryDelay", s.getOrDefault(Setting.RETRY_DELAY, "1m")));
         maxConcurrentOrders = parsePositiveInt(Setting.MAX_CONCURRENT_ORDERS, s.getOrDefault(Setting.MAX_CONCURRENT_ORDERS, "4"));
@@ -341,6 +347,14 @@ public final class AutocertConfig {
     /** @return the EAB MAC key, if any */
     public Optional<String> eabHmacKey() {
         return Optional.ofNullable(eabHmacKey);
+    }
+
+    /**
+     * @param event {@link Setting#ON_RENEWED}, {@link Setting#ON_FAILED} or {@link Setting#ON_EXPIRING}
+     * @return the command to run for that event, if set
+     */
+    public Optional<String> hook(Setting event) {
+        return Optional.ofNullable(hooks.get(event));
     }
 
     /** @return the ACME profile to ask for, if any */

@@ -60,7 +60,13 @@ public enum Setting {
     /** DNS-01: the least time between publishing and telling the CA, even when the servers already answer. */
     DNS_PROPAGATION_DELAY("dnsPropagationDelay"),
     /** DNS-01: servers ({@code host[:port]}, comma-separated) asked for the TXT value instead of the zone's authoritative servers. */
-    DNS_RESOLVER("dnsResolver");
+    DNS_RESOLVER("dnsResolver"),
+    /** Command run after a certificate was issued or renewed and went live (Certbot's deploy hook). */
+    ON_RENEWED("onRenewed"),
+    /** Command run when an attempt failed, at most hourly per certificate. */
+    ON_FAILED("onFailed"),
+    /** Command run when a certificate is close to expiry and not renewed yet, at most daily. */
+    ON_EXPIRING("onExpiring");
 
     private final String key;
 

@@ -21,11 +21,23 @@ public interface CertificateEvents {
     }
 
     /**
-     * An attempt failed; the last good certificate keeps being served.
+     * An attempt failed; the last good certificate keeps being served. Told at most once an hour per
+     * certificate (the log has every attempt).
      *
      * @param spec      which certificate
      * @param diagnosis what went wrong and how to fix it
      */
     default void failed(CertificateSpec spec, Diagnosis diagnosis) {
+    }
+
+    /**
+     * The served certificate has less than a sixth of its lifetime left and renewing keeps failing.
+     * Told at most once a day per certificate.
+     *
+     * @param spec        which certificate
+     * @param certificate the certificate about to expire
+     * @param lastError   why the renewal fails
+     */
+    default void expiring(CertificateSpec spec, CertifiedKey certificate, Diagnosis lastError) {
     }
 }

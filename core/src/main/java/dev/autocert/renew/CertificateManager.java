@@ -38,6 +38,10 @@ public final class CertificateManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
     /** Even a far renewal is re-checked this often, so clock jumps and config drift are noticed. */
     private static final Duration LONGEST_SLEEP = Duration.ofHours(12);
+    /** Listeners hear of failures at most this often per certificate. */
+    static final Duration FAILURE_NOTICE_INTERVAL = Duration.ofHours(1);
+    /** Listeners hear of an expiring certificate at most this often. */
+    static final Duration EXPIRY_NOTICE_INTERVAL = Duration.ofDays(1);
 
     private final AutocertConfig config;
     private final Store store;
@@ -57,6 +61,8 @@ public final class CertificateManager implements AutoCloseable {
         Diagnosis lastError;
         Instant nextAttempt;
         boolean forced;
+        Instant lastFailureNotice;
+        Instant lastExpiryNotice;
         ScheduledFuture<?> future;
 
         Managed(CertificateSpec spec) {
@@ -238,6 +244,9 @@ public final class CertificateManager implements AutoCloseable {
 
     private void fail(Managed m, Diagnosis diagnosis, Exception e) {
         Duration delay;
+        boolean tellFailure;
+        CertifiedKey expiring;
+        Instant now = Instant.now();
         synchronized (m) {
             m.failures++;
             m.lastError = diagnosis;
@@ -245,11 +254,41 @@ public final class CertificateManager implements AutoCloseable {
             if (executor != null && !executor.isShutdown()) {
                 schedule(m, delay);
             }
+            tellFailure = due(m.lastFailureNotice, FAILURE_NOTICE_INTERVAL, now);
+            if (tellFailure) {
+                m.lastFailureNotice = now;
+            }
+            expiring = m.current != null && isExpiring(m.current, now) && due(m.lastExpiryNotice, EXPIRY_NOTICE_INTERVAL, now)
+                    ? m.current : null;
+            if (expiring != null) {
+                m.lastExpiryNotice = now;
+            }
         }
         LOG.warn("Could not obtain the certificate for {} (attempt {}, next in {} s): {}", m.spec.domains(),
                 m.failures, String.format(java.util.Locale.ROOT, "%.1f", delay.toMillis() / 1000.0), diagnosis.message());
         LOG.debug("Details", e);
-        listeners.forEach(l -> l.failed(m.spec, diagnosis));
+        if (tellFailure) {
+            listeners.forEach(l -> l.failed(m.spec, diagnosis));
+        }
+        if (expiring != null) {
+            LOG.error("The certificate for {} expires at {} and cannot be renewed: {}", m.spec.domains(),
+                    expiring.notAfter(), diagnosis.message());
+            listeners.forEach(l -> l.expiring(m.spec, expiring, diagnosis));
+        }
+    }
+
+    private static boolean due(Instant last, Duration interval, Instant now) {
+        return last == null || !now.isBefore(last.plus(interval));
+    }
+
+    /**
+     * @param certificate a served certificate
+     * @param now         the time to judge at
+     * @return whether less than a sixth of its lifetime is left
+     */
+    static boolean isExpiring(CertifiedKey certificate, Instant now) {
+        Duration lifetime = Duration.between(certificate.notBefore(), certificate.notAfter());
+        return Duration.between(now, certificate.notAfter()).compareTo(lifetime.dividedBy(6)) < 0;
     }
 
     private void install(Managed m, CertifiedKey key, boolean fresh) {

@@ -1,6 +1,7 @@
 package dev.autocert.status;
 
 import dev.autocert.Autocert;
+import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.renew.CertificateStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,16 @@ public final class AutocertJmx implements AutoCloseable {
      */
     public static AutocertJmx register(Autocert autocert) {
         AutocertJmx jmx = new AutocertJmx();
+        try {
+            ObjectName name = new ObjectName(DOMAIN + ":type=Autocert");
+            if (jmx.server.isRegistered(name)) {
+                jmx.server.unregisterMBean(name);
+            }
+            jmx.server.registerMBean(new InstanceView(autocert), name);
+            jmx.registered.add(name);
+        } catch (JMException e) {
+            LOG.warn("Cannot register Autocert's JMX view: {}", e.getMessage());
+        }
         for (CertificateStatus s : autocert.status()) {
             try {
                 ObjectName name = objectName(s.name());
@@ -124,6 +135,43 @@ public final class AutocertJmx implements AutoCloseable {
         @Override
         public void renewNow() {
             autocert.renewNow(name);
+        }
+
+        @Override
+        public void revoke(String reason) {
+            try {
+                autocert.revoke(name, reason);
+            } catch (DiagnosedException e) {
+                throw new IllegalStateException(e.getMessage());
+            }
+        }
+    }
+
+    /** The instance-wide operations. */
+    private static final class InstanceView implements AutocertMXBean {
+        private final Autocert autocert;
+
+        InstanceView(Autocert autocert) {
+            this.autocert = autocert;
+        }
+
+        @Override
+        public String getDirectory() {
+            return autocert.config().directory().toString();
+        }
+
+        @Override
+        public String getStatusJson() {
+            return StatusJson.render(autocert.status());
+        }
+
+        @Override
+        public void rolloverAccountKey() {
+            try {
+                autocert.rolloverAccountKey();
+            } catch (DiagnosedException e) {
+                throw new IllegalStateException(e.getMessage());
+            }
         }
     }
 }

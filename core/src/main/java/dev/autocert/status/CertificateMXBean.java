@@ -29,4 +29,11 @@ public interface CertificateMXBean {
 
     /** Renews the certificate now, whatever its schedule. */
     void renewNow();
+
+    /**
+     * Revokes the served certificate at the CA, then obtains a new one at once.
+     *
+     * @param reason an RFC 5280 reason: {@code unspecified}, {@code keyCompromise}, {@code superseded} …
+     */
+    void revoke(String reason);
 }

@@ -199,6 +199,21 @@ public class AutocertListener implements LifecycleListener {
         settings.put(Setting.DNS_RESOLVER.key(), value);
     }
 
+    /** @param value command run after a certificate went live (environment: AUTOCERT_EVENT, AUTOCERT_NAME, …) */
+    public void setOnRenewed(String value) {
+        settings.put(Setting.ON_RENEWED.key(), value);
+    }
+
+    /** @param value command run when an attempt failed, at most hourly per certificate */
+    public void setOnFailed(String value) {
+        settings.put(Setting.ON_FAILED.key(), value);
+    }
+
+    /** @param value command run when a certificate nears expiry unrenewed, at most daily */
+    public void setOnExpiring(String value) {
+        settings.put(Setting.ON_EXPIRING.key(), value);
+    }
+
     /** @param port the port of the HTTPS connector added when server.xml has no TLS connector */
     public void setHttpsPort(int port) {
         this.httpsPort = port;

@@ -1,0 +1,14 @@
+package dev.autocert.status;
+
+/** The Autocert instance as a whole: {@code dev.autocert:type=Autocert}. */
+public interface AutocertMXBean {
+
+    /** @return the ACME directory in use */
+    String getDirectory();
+
+    /** @return the status of every certificate as JSON (see {@link StatusJson}) */
+    String getStatusJson();
+
+    /** Replaces the ACME account's key at the CA and in the store. */
+    void rolloverAccountKey();
+}
