@@ -48,6 +48,8 @@ public final class Issuer {
     private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
     /** Challenge types that failed last time per name, tried last next time. */
     private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
+    /** The challenge type that last validated each name, for status. */
+    private final Map<String, ChallengeType> validatedBy = new ConcurrentHashMap<>();
 
     /**
      * @param config  the settings
@@ -98,6 +100,15 @@ public final class Issuer {
         } catch (AcmeException | java.io.IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
         }
+    }
+
+    /**
+     * @param domains names of a certificate
+     * @return the challenge types that last validated them here, e.g. {@code [http-01]}; empty before any
+     */
+    public java.util.List<String> validatedBy(java.util.List<String> domains) {
+        return domains.stream().map(d -> validatedBy.get(d.startsWith("*.") ? d.substring(2) : d))
+                .filter(java.util.Objects::nonNull).map(ChallengeType::acmeName).distinct().toList();
     }
 
     /**
@@ -165,6 +176,7 @@ public final class Issuer {
                                     "retrying later", null)), null);
                 }
                 failedTypes.remove(p.domain());
+                validatedBy.put(p.domain(), p.type());
                 LOG.info("{}: validated over {}", p.domain(), p.type().acmeName());
             }
         } finally {

@@ -60,6 +60,7 @@ public final class CertificateManager implements AutoCloseable {
         int failures;
         Diagnosis lastError;
         Instant nextAttempt;
+        String nextReason;
         boolean forced;
         Instant lastFailureNotice;
         Instant lastExpiryNotice;
@@ -158,7 +159,8 @@ public final class CertificateManager implements AutoCloseable {
         for (Managed m : managed.values()) {
             synchronized (m) {
                 out.add(new CertificateStatus(m.spec.name(), m.spec.domains(),
-                        m.current == null ? null : m.current.notAfter(), m.nextAttempt, m.failures, m.lastError));
+                        m.current == null ? null : m.current.notAfter(), m.nextAttempt, m.nextReason, m.failures,
+                        m.lastError, issuer.validatedBy(m.spec.domains())));
             }
         }
         return out;
@@ -193,9 +195,29 @@ public final class CertificateManager implements AutoCloseable {
         if (m.future != null) {
             m.future.cancel(false);
         }
+        m.nextReason = reason(m);
         Duration d = delay.isNegative() ? Duration.ZERO : delay.compareTo(LONGEST_SLEEP) > 0 ? LONGEST_SLEEP : delay;
         m.nextAttempt = Instant.now().plus(d);
         m.future = executor.schedule(() -> run(m), d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private String reason(Managed m) {
+        if (m.forced) {
+            return "renewal requested";
+        }
+        if (m.failures > 0) {
+            return "retry " + (m.failures + 1) + " after a failure";
+        }
+        if (m.current == null) {
+            return "no certificate yet";
+        }
+        if (!coversSpec(m)) {
+            return "the configured names changed";
+        }
+        Duration lifetime = Duration.between(m.current.notBefore(), m.current.notAfter());
+        return config.renewBefore().filter(d -> d.compareTo(lifetime) < 0)
+                .map(d -> "renewBefore " + d.toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " before expiry")
+                .orElse("a third of the lifetime left");
     }
 
     private void run(Managed m) {

@@ -12,9 +12,11 @@ import java.util.List;
  * @param domains     its names
  * @param notAfter    expiry of the served certificate, or {@code null} when none is served yet
  * @param nextAttempt when Autocert will next issue or renew it, or {@code null} when stopped
+ * @param nextReason  why then, e.g. "a third of the lifetime left", "retry 3 after a failure"
  * @param failures    consecutive failed attempts
  * @param lastError   the last failure's diagnosis, or {@code null} after a success
+ * @param validatedBy the challenge types that last validated its names here, e.g. {@code [http-01]}
  */
 public record CertificateStatus(String name, List<String> domains, Instant notAfter, Instant nextAttempt,
-                                int failures, Diagnosis lastError) {
+                                String nextReason, int failures, Diagnosis lastError, List<String> validatedBy) {
 }

@@ -118,6 +118,16 @@ public final class AutocertJmx implements AutoCloseable {
         }
 
         @Override
+        public String getNextReason() {
+            return status().map(CertificateStatus::nextReason).orElse("");
+        }
+
+        @Override
+        public String[] getValidatedBy() {
+            return status().map(s -> s.validatedBy().toArray(new String[0])).orElse(new String[0]);
+        }
+
+        @Override
         public int getFailures() {
             return status().map(CertificateStatus::failures).orElse(0);
         }

@@ -18,6 +18,12 @@ public interface CertificateMXBean {
     /** @return when Autocert next issues or renews it (ISO-8601), or empty when stopped */
     String getNextAttempt();
 
+    /** @return why the next attempt is then, e.g. "a third of the lifetime left" */
+    String getNextReason();
+
+    /** @return the challenge types that last validated the names, e.g. {@code http-01} */
+    String[] getValidatedBy();
+
     /** @return consecutive failed attempts */
     int getFailures();
 

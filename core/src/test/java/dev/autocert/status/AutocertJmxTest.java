@@ -37,6 +37,7 @@ class AutocertJmxTest {
                 await().until(() -> (Integer) server.getAttribute(two, "Failures") > 0);
                 assertThat(server.getAttribute(two, "LastErrorKind")).isEqualTo("CA_UNREACHABLE");
                 assertThat((String) server.getAttribute(two, "LastError")).contains("setting 'directory'");
+                assertThat(server.getAttribute(two, "NextReason")).isEqualTo("retry 2 after a failure");
                 String next = (String) server.getAttribute(two, "NextAttempt");
                 server.invoke(two, "renewNow", new Object[0], new String[0]);
                 await().until(() -> !next.equals(server.getAttribute(two, "NextAttempt")));

@@ -94,7 +94,8 @@ class TomcatDropInIT extends DistributionTestSupport {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/.well-known/autocert-status")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"www.a.test\"").contains("\"failures\": 0");
+        assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"www.a.test\"").contains("\"failures\": 0")
+                .contains("\"nextReason\": \"a third of the lifetime left\"").contains("\"validatedBy\": [\"http-01\"]");
         BigInteger firstSerial = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots).get(0).getSerialNumber();
         try (JMXConnector jmx = JMXConnectorFactory.connect(
                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
