@@ -115,7 +115,17 @@ public final class Autocert implements AutoCloseable {
      * @return a key manager that serves Autocert's certificates and challenge answers per handshake
      */
     public AutocertKeyManager keyManager(X509ExtendedKeyManager delegate) {
-        return new AutocertKeyManager(delegate, live, board);
+        return new AutocertKeyManager(delegate, live, board, null);
+    }
+
+    /**
+     * @param delegate    the container's key manager, or {@code null}
+     * @param defaultName the managed name to serve to clients without SNI, or whose SNI neither Autocert
+     *                    nor the delegate covers
+     * @return a key manager like {@link #keyManager(X509ExtendedKeyManager)} with that default
+     */
+    public AutocertKeyManager keyManager(X509ExtendedKeyManager delegate, String defaultName) {
+        return new AutocertKeyManager(delegate, live, board, defaultName);
     }
 
     /** @param listener told when a certificate goes live or an attempt fails */

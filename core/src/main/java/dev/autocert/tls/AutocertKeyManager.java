@@ -21,7 +21,9 @@ import java.security.cert.X509Certificate;
  * <li>ALPN {@code acme-tls/1}: the pending TLS-ALPN-01 certificate for the SNI, or nothing — such a
  * handshake never gets a real certificate;</li>
  * <li>otherwise the live certificate for the SNI (exact name, then wildcard);</li>
- * <li>otherwise the container's own key manager (the connector's configured keystore), if any.</li>
+ * <li>otherwise the container's own key manager (the connector's configured keystore), if any; with a
+ * default name, only when its certificate covers the SNI — other handshakes, and those without SNI,
+ * get the live certificate of the default name.</li>
  * </ol>
  * It relies on the container selecting ALPN from a static list while reading the ClientHello (Tomcat
  * does; see docs/architecture.md), so the negotiated protocol is known when the certificate is chosen.
@@ -37,16 +39,21 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     private final X509ExtendedKeyManager delegate;
     private final LiveCertificates live;
     private final ChallengeBoard board;
+    private final String defaultName;
 
     /**
-     * @param delegate the container's key manager for names Autocert does not manage; may be {@code null}
-     * @param live     the certificates Autocert serves
-     * @param board    the pending challenges
+     * @param delegate    the container's key manager for names Autocert does not manage; may be {@code null}
+     * @param live        the certificates Autocert serves
+     * @param board       the pending challenges
+     * @param defaultName the managed name served when the SNI is missing or matches neither Autocert's nor
+     *                    the delegate's certificates; {@code null} to leave those handshakes to the delegate
      */
-    public AutocertKeyManager(X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board) {
+    public AutocertKeyManager(X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board,
+                              String defaultName) {
         this.delegate = delegate;
         this.live = live;
         this.board = board;
+        this.defaultName = defaultName;
     }
 
     @Override
@@ -54,12 +61,13 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         if (engine == null) {
             return delegate == null ? null : delegate.chooseEngineServerAlias(keyType, issuers, null);
         }
-        String alias = choose(keyType, engine.getHandshakeSession(), engine.getHandshakeApplicationProtocol());
-        if (alias == null && !isChallengeHandshake(engine.getHandshakeSession(), engine.getHandshakeApplicationProtocol())
-                && delegate != null) {
-            return delegate.chooseEngineServerAlias(keyType, issuers, engine);
+        SSLSession session = engine.getHandshakeSession();
+        String alpn = engine.getHandshakeApplicationProtocol();
+        String alias = choose(keyType, session, alpn);
+        if (alias != null || isChallengeHandshake(session, alpn)) {
+            return alias;
         }
-        return alias;
+        return fallback(keyType, sniOf(session), delegate == null ? null : delegate.chooseEngineServerAlias(keyType, issuers, engine));
     }
 
     @Override
@@ -67,12 +75,38 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         if (!(socket instanceof SSLSocket ssl)) {
             return delegate == null ? null : delegate.chooseServerAlias(keyType, issuers, socket);
         }
-        String alias = choose(keyType, ssl.getHandshakeSession(), ssl.getHandshakeApplicationProtocol());
-        if (alias == null && !isChallengeHandshake(ssl.getHandshakeSession(), ssl.getHandshakeApplicationProtocol())
-                && delegate != null) {
-            return delegate.chooseServerAlias(keyType, issuers, socket);
+        SSLSession session = ssl.getHandshakeSession();
+        String alpn = ssl.getHandshakeApplicationProtocol();
+        String alias = choose(keyType, session, alpn);
+        if (alias != null || isChallengeHandshake(session, alpn)) {
+            return alias;
         }
-        return alias;
+        return fallback(keyType, sniOf(session), delegate == null ? null : delegate.chooseServerAlias(keyType, issuers, socket));
+    }
+
+    /** A handshake for a name Autocert does not serve: the delegate's certificate, or the default one. */
+    private String fallback(String keyType, String sni, String delegateAlias) {
+        if (defaultName == null) {
+            return delegateAlias;
+        }
+        if (sni != null && delegateAlias != null && covers(delegate.getCertificateChain(delegateAlias), sni)) {
+            return delegateAlias;
+        }
+        LiveCertificates.Entry entry = live.entry(defaultName);
+        return entry != null && matches(entry.key(), keyType) ? entry.alias() : delegateAlias;
+    }
+
+    private static boolean covers(X509Certificate[] chain, String sni) {
+        if (chain == null || chain.length == 0) {
+            return false;
+        }
+        int dot = sni.indexOf('.');
+        for (String name : CertifiedKey.dnsNames(chain[0])) {
+            if (name.equals(sni) || dot > 0 && name.equals("*" + sni.substring(dot))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String choose(String keyType, SSLSession session, String alpn) {

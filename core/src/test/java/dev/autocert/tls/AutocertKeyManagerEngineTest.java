@@ -66,7 +66,7 @@ class AutocertKeyManagerEngineTest {
 
     private SSLContext serverContext(X509ExtendedKeyManager delegate) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board)}, null, null);
+        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board, null)}, null, null);
         return ctx;
     }
 

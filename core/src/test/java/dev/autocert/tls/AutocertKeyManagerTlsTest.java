@@ -152,6 +152,19 @@ class AutocertKeyManagerTlsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void withADefaultNameTheDelegateServesOnlyTheNamesItCovers(String protocol) throws Exception {
+        CertifiedKey other = SelfSigned.temporary(List.of("other.test"), KeyType.EC256);
+        start(TlsTestSupport.delegate(other), "a.test");
+        assertThat(handshake(protocol, "other.test").leaf()).isEqualTo(other.leaf());
+        assertThat(handshake(protocol, "unknown.test").leaf()).isEqualTo(aTest.leaf());
+        assertThat(handshake(protocol, null).leaf()).isEqualTo(aTest.leaf());
+        CertifiedKey renewed = SelfSigned.temporary(List.of("a.test", "www.a.test"), KeyType.EC256);
+        live.install(renewed);
+        assertThat(handshake(protocol, null).leaf()).isEqualTo(renewed.leaf());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void unknownSniWithoutDelegateFails(String protocol) throws Exception {
         start(null);
         assertThatThrownBy(() -> handshake(protocol, "unknown.test")).isInstanceOf(SSLHandshakeException.class);
@@ -165,8 +178,12 @@ class AutocertKeyManagerTlsTest {
     }
 
     private void start(X509ExtendedKeyManager delegate) throws Exception {
+        start(delegate, null);
+    }
+
+    private void start(X509ExtendedKeyManager delegate, String defaultName) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board)}, null, null);
+        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board, defaultName)}, null, null);
         server = new TlsServer(ctx);
     }
 

@@ -1,0 +1,59 @@
+package dev.autocert.jetty;
+
+import dev.autocert.testkit.TlsProbe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A bad setting is reported with its fix, and the server starts and serves anyway. */
+class BadConfigurationTest {
+
+    @TempDir
+    Path storage;
+
+    @Test
+    void missingDomainsLeaveJettyServing() throws Exception {
+        Map<String, String> settings = EmbeddedJetty.settings();
+        settings.remove("domains");
+        try (EmbeddedJetty jetty = new EmbeddedJetty(settings, storage)) {
+            assertThat(jetty.server.isStarted()).isTrue();
+            assertThat(jetty.autocert.autocert()).isNull();
+            assertThat(jetty.autocert.configurationProblem()).hasValueSatisfying(p -> assertThat(p)
+                    .contains("Setting 'domains' is missing").contains("Fix:"));
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> app = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jetty.httpPort + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(app.body()).isEqualTo(EmbeddedJetty.BODY);
+            HttpResponse<String> challenge = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jetty.httpPort
+                    + "/.well-known/acme-challenge/unknownToken_0123456789")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(challenge.statusCode()).isEqualTo(404);
+
+            // the TLS connector had no keystore: it serves a temporary certificate rather than failing handshakes
+            TlsClient.Handshake h = TlsClient.handshake(jetty.httpsPort, "a.test", List.of("h2", "http/1.1"), null);
+            try (var socket = h.socket()) {
+                assertThat(h.alpn()).isEqualTo("h2");
+                assertThat(TlsProbe.subjectAltNames(h.leaf())).containsExactly("localhost");
+            }
+        }
+    }
+
+    @Test
+    void anUnknownSettingIsNamed() throws Exception {
+        Map<String, String> settings = EmbeddedJetty.settings();
+        settings.put("domain", "typo.test");
+        try (EmbeddedJetty jetty = new EmbeddedJetty(settings, storage)) {
+            assertThat(jetty.autocert.configurationProblem()).hasValueSatisfying(p -> assertThat(p)
+                    .contains("'domain' is not a known setting"));
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.autocert.jetty;
+
+import dev.autocert.testkit.FreePorts;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * An embedded Jetty 12 as an application would build it: an HTTP connector and a TLS connector with
+ * ALPN (h2, http/1.1) whose SslContextFactory has no keystore, an application handler answering
+ * "hello from the app", and Autocert installed with {@link JettyAutocert#install}. Both connectors bind
+ * 127.0.0.1. The CA URL points at a closed port: these tests never issue, they drive the challenge board
+ * and the certificate events directly.
+ */
+final class EmbeddedJetty implements AutoCloseable {
+
+    static final String BODY = "hello from the app";
+
+    final Server server = new Server();
+    final int httpPort = FreePorts.take();
+    final int httpsPort = FreePorts.take();
+    final SslContextFactory.Server tls = new SslContextFactory.Server();
+    final JettyAutocert autocert;
+
+    /** Settings every test starts from: two certificates, a CA that is never reached. */
+    static Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("domains", "a.test,www.a.test;b.test");
+        s.put("acceptTerms", "true");
+        s.put("directory", "https://127.0.0.1:1/dir");
+        s.put("retryDelay", "1h");
+        return s;
+    }
+
+    EmbeddedJetty(Map<String, String> settings, Path storage) throws Exception {
+        this(settings, storage, false, tls -> { }, null);
+    }
+
+    /**
+     * @param proxyProtocol whether the TLS connector expects a PROXY protocol header first (behind a load balancer)
+     * @param tlsSetup      what the application configures on its SslContextFactory (its own keystore, client auth)
+     * @param toldAutocert  the keystore password Autocert is given, or {@code null}
+     */
+    EmbeddedJetty(Map<String, String> settings, Path storage, boolean proxyProtocol, Consumer<SslContextFactory.Server> tlsSetup,
+                  String toldAutocert) throws Exception {
+        ServerConnector http = new ServerConnector(server, new HttpConnectionFactory());
+        http.setHost("127.0.0.1");
+        http.setPort(httpPort);
+        server.addConnector(http);
+
+        HttpConfiguration httpsConfig = new HttpConfiguration();
+        httpsConfig.addCustomizer(new SecureRequestCustomizer());
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol("http/1.1");
+        ServerConnector https = new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn,
+                new HTTP2ServerConnectionFactory(httpsConfig), new HttpConnectionFactory(httpsConfig));
+        if (proxyProtocol) {
+            https.addFirstConnectionFactory(new ProxyConnectionFactory());
+        }
+        https.setHost("127.0.0.1");
+        https.setPort(httpsPort);
+        server.addConnector(https);
+
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                response.write(true, java.nio.ByteBuffer.wrap(BODY.getBytes()), callback);
+                return true;
+            }
+        });
+        tlsSetup.accept(tls);
+        autocert = JettyAutocert.install(server, settings, storage, toldAutocert);
+        server.start();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.autocert.jetty;
+
+import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.Pebble;
+import dev.autocert.testkit.TlsProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The product's promise on the real jetty-home distribution: the module archive unpacked into a
+ * fresh jetty-base, {@code --add-modules=autocert}, a few lines in {@code start.d/autocert.ini}, and
+ * Jetty gets two certificates (one with two names) from Pebble — once when Pebble can reach only the
+ * TLS port (TLS-ALPN-01), once when it can reach only the HTTP port (HTTP-01) — serves them next to
+ * an ee10/ee11 webapp with h2 untouched, never shows them to an acme-tls/1 client, and serves them
+ * again after a restart with the CA gone.
+ */
+class JettyModuleIT {
+
+    private static final List<String> NAMES = List.of("a.test", "www.a.test", "b.test");
+
+    private final Path home = Path.of(System.getProperty("jetty.home"));
+    private final Path module = Path.of(System.getProperty("autocert.module"));
+    private final int httpPort = FreePorts.take();
+    private final int httpsPort = FreePorts.take();
+    private final Path work = Path.of("target", "it", "jetty-" + System.nanoTime()).toAbsolutePath();
+    private Pebble pebble;
+    private JettyBase jetty;
+
+    @AfterEach
+    void stopAll() {
+        if (jetty != null) {
+            jetty.close();
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+    }
+
+    @Test
+    void tlsAlpn01OnlyThenRestartWithoutTheCa() throws Exception {
+        // Pebble reaches only the TLS port: its HTTP-01 port is one nothing listens on
+        pebble = Pebble.builder().httpPort(FreePorts.take()).tlsPort(httpsPort).workDir(work.resolve("pebble")).start();
+        jetty = new JettyBase(home, work.resolve("base"), module);
+        String ee = jetty.version().startsWith("12.0") ? "ee10" : "ee11";
+        String added = jetty.addModules("autocert,http2," + ee + "-deploy");
+        assertThat(added).contains("autocert");
+        String template = Files.readString(jetty.base().resolve("start.d/autocert.ini"));
+        assertThat(template).contains("# jetty.autocert.domains=").contains("# jetty.autocert.acceptTerms=");
+        jetty.rootWebapp("hello from " + ee + "\n").appendToIni("autocert", settings("tls-alpn-01"));
+
+        long started = System.nanoTime();
+        jetty.start(httpPort, httpsPort);
+        List<X509Certificate> roots = pebble.roots();
+        awaitServed(roots);
+        System.out.printf("[measure] Jetty %s start -> 2 certificates served over TLS-ALPN-01: %.2f s%n", jetty.version(),
+                (System.nanoTime() - started) / 1e9);
+        assertThat(jetty.log()).contains("Autocert manages 2 certificate(s)").contains("validated over tls-alpn-01")
+                .doesNotContain("validated over http-01");
+
+        for (String version : List.of("1.2", "1.3")) {
+            // normal handshakes: issued chain, h2 still negotiated
+            TlsProbe.OpensslResult normal = TlsProbe.openssl("127.0.0.1", httpsPort, "b.test", "h2,http/1.1", version);
+            assertThat(normal.handshakeOk()).as(normal.output()).isTrue();
+            assertThat(normal.alpn()).isEqualTo("h2");
+            TlsProbe.verifyChain(normal.chain(), roots, "b.test");
+            // acme-tls/1 with nothing pending: no certificate at all, certainly not the real one
+            TlsProbe.OpensslResult validation = TlsProbe.openssl("127.0.0.1", httpsPort, "a.test", "acme-tls/1", version);
+            assertThat(validation.handshakeOk()).as(validation.output()).isFalse();
+            assertThat(validation.chain()).isEmpty();
+        }
+        TlsProbe.HttpsResponse page = TlsProbe.httpsGet(httpsPort, "www.a.test", "/", roots);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("hello from " + ee);
+
+        Path store = jetty.base().resolve("etc/autocert/certificates");
+        for (String name : List.of("a.test", "b.test")) {
+            assertThat(store.resolve(name).resolve("fullchain.pem")).exists();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(name).resolve("privkey.pem"))))
+                    .isEqualTo("rw-------");
+        }
+        assertNoAutocertWarnings(jetty.log());
+        X509Certificate servedBefore = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots).get(0);
+
+        // the CA goes away; a restart serves the stored certificates at once
+        pebble.close();
+        pebble = null;
+        jetty.stop();
+        long restarted = System.nanoTime();
+        jetty.start(httpPort, httpsPort);
+        assertThat(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots).get(0)).isEqualTo(servedBefore);
+        System.out.printf("[measure] Jetty restart without CA -> stored certificate served: %.2f s%n", (System.nanoTime() - restarted) / 1e9);
+        TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots), roots, "b.test");
+        // no SNI: the first managed certificate
+        TlsProbe.OpensslResult noSni = TlsProbe.openssl("127.0.0.1", httpsPort, null, null, null);
+        assertThat(noSni.chain().get(0)).isEqualTo(servedBefore);
+        assertThat(jetty.log()).contains("Serving stored certificate for [a.test, www.a.test]")
+                .doesNotContain("Obtaining certificate");
+    }
+
+    @Test
+    void http01Only() throws Exception {
+        // Pebble reaches only the HTTP port: its TLS-ALPN-01 port is one nothing listens on
+        pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
+        jetty = new JettyBase(home, work.resolve("base"), module);
+        jetty.addModules("autocert,ee10-deploy");
+        jetty.rootWebapp("hello from ee10\n").appendToIni("autocert", settings(null));
+
+        long started = System.nanoTime();
+        jetty.start(httpPort, httpsPort);
+        List<X509Certificate> roots = pebble.roots();
+        awaitServed(roots);
+        System.out.printf("[measure] Jetty %s start -> 2 certificates served over HTTP-01: %.2f s%n", jetty.version(),
+                (System.nanoTime() - started) / 1e9);
+        assertThat(jetty.log()).contains("validated over http-01").doesNotContain("validated over tls-alpn-01");
+
+        for (String version : List.of("1.2", "1.3")) {
+            TlsProbe.OpensslResult normal = TlsProbe.openssl("127.0.0.1", httpsPort, "www.a.test", null, version);
+            assertThat(normal.handshakeOk()).as(normal.output()).isTrue();
+            TlsProbe.verifyChain(normal.chain(), roots, "www.a.test");
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> app = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(app.body()).contains("hello from ee10");
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/.well-known/acme-challenge/unknownToken_0123456789")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(TlsProbe.httpsGet(httpsPort, "b.test", "/", roots).body()).contains("hello from ee10");
+        assertNoAutocertWarnings(jetty.log());
+    }
+
+    private String[] settings(String challenges) {
+        return new String[] {
+            "jetty.autocert.domains=a.test,www.a.test;b.test",
+            "jetty.autocert.acceptTerms=true",
+            "jetty.autocert.email=ops@a.test",
+            "jetty.autocert.directory=" + pebble.directoryUrl(),
+            "jetty.autocert.caTrust=" + pebble.caTrustPem(),
+            challenges == null ? "" : "jetty.autocert.challenges=" + challenges,
+        };
+    }
+
+    private void awaitServed(List<X509Certificate> roots) {
+        for (String name : NAMES) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, name, roots), roots, name));
+        }
+    }
+
+    /** Jetty's own "weak cipher suite" notices are not ours; any warning from dev.autocert.* is. */
+    private static void assertNoAutocertWarnings(String log) {
+        assertThat(log.lines().filter(l -> l.matches(".*:(WARN |ERROR):da\\w*\\..*"))).isEmpty();
+    }
+}
