@@ -135,4 +135,9 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/autocert/
 # jetty.autocert.onRenewed=
 # jetty.autocert.onFailed=
 # jetty.autocert.onExpiring=
+
+## Fetch our own HTTP-01 answer through the public name before asking the CA (advisory; logs why it fails)
+# jetty.autocert.preflight=true
+## The port the CA connects to for HTTP-01; only test CAs such as Pebble use another than 80
+# jetty.autocert.httpChallengePort=80
 # end::documentation[]

@@ -7,6 +7,8 @@ import dev.autocert.config.ChallengeType;
 import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.diagnose.Preflight;
+import org.shredzone.acme4j.challenge.Http01Challenge;
 import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
 import org.shredzone.acme4j.Authorization;
@@ -45,6 +47,7 @@ public final class Issuer {
 
     private final AutocertConfig config;
     private final Accounts accounts;
+    private final Preflight preflight;
     private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
     /** Challenge types that failed last time per name, tried last next time. */
     private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
@@ -59,6 +62,7 @@ public final class Issuer {
     public Issuer(AutocertConfig config, Store store, List<ChallengeSolver> solvers) {
         this.config = config;
         this.accounts = new Accounts(config, store);
+        this.preflight = Preflight.of(config);
         for (ChallengeSolver s : solvers) {
             this.solvers.putIfAbsent(s.type(), s);
         }
@@ -162,6 +166,7 @@ public final class Issuer {
             for (Pending p : pending) {
                 awaitVisible(p);
             }
+            preflight(pending);
             for (Pending p : pending) {
                 p.challenge().trigger();
             }
@@ -182,6 +187,20 @@ public final class Issuer {
         } finally {
             for (Pending p : pending) {
                 p.published().close();
+            }
+        }
+    }
+
+    /** Fetches each HTTP-01 answer through the public name first; only logs, never blocks. */
+    private void preflight(List<Pending> pending) {
+        if (!config.preflight()) {
+            return;
+        }
+        for (Pending p : pending) {
+            if (p.type() == ChallengeType.HTTP_01 && p.challenge() instanceof Http01Challenge http) {
+                preflight.check(p.domain(), http.getToken(), http.getAuthorization()).ifPresentOrElse(
+                        d -> LOG.warn("{}: {} - asking the CA anyway", p.domain(), d.message()),
+                        () -> LOG.info("{}: preflight passed, this server's answer is reachable", p.domain()));
             }
         }
     }

@@ -44,6 +44,8 @@ public final class AutocertConfig {
     private final String eabHmacKey;
     private final String profile;
     private final Map<Setting, String> hooks = new EnumMap<>(Setting.class);
+    private final boolean preflight;
+    private final int httpChallengePort;
     private final String keystorePassword;
     private final Duration retryDelay;
     private final int maxConcurrentOrders;
@@ -64,6 +66,11 @@ public final class AutocertConfig {
         eabHmacKey = s.get(Setting.EAB_HMAC_KEY);
         checkEab();
         profile = s.get(Setting.PROFILE);
+        preflight = parseBoolean(Setting.PREFLIGHT, s.getOrDefault(Setting.PREFLIGHT, "true"));
+        httpChallengePort = parsePositiveInt(Setting.HTTP_CHALLENGE_PORT, s.getOrDefault(Setting.HTTP_CHALLENGE_PORT, "80"));
+        if (httpChallengePort > 65535) {
+            throw new ConfigException("httpChallengePort", "is not a port: " + httpChallengePort, "leave it at 80 for public CAs");
+        }
         for (Setting hook : List.of(Setting.ON_RENEWED, Setting.ON_FAILED, Setting.ON_EXPIRING)) {
             if (s.containsKey(hook)) {
                 hooks.put(hook, s.get(hook));
@@ -355,6 +362,16 @@ public final class AutocertConfig {
      */
     public Optional<String> hook(Setting event) {
         return Optional.ofNullable(hooks.get(event));
+    }
+
+    /** @return whether to self-check HTTP-01 answers before asking the CA */
+    public boolean preflight() {
+        return preflight;
+    }
+
+    /** @return the port the CA connects to for HTTP-01 */
+    public int httpChallengePort() {
+        return httpChallengePort;
     }
 
     /** @return the ACME profile to ask for, if any */

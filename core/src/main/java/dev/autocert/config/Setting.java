@@ -66,7 +66,11 @@ public enum Setting {
     /** Command run when an attempt failed, at most hourly per certificate. */
     ON_FAILED("onFailed"),
     /** Command run when a certificate is close to expiry and not renewed yet, at most daily. */
-    ON_EXPIRING("onExpiring");
+    ON_EXPIRING("onExpiring"),
+    /** Whether to fetch our own HTTP-01 answer through the public name before asking the CA. */
+    PREFLIGHT("preflight"),
+    /** The port the CA connects to for HTTP-01 (80); only test CAs such as Pebble use another. */
+    HTTP_CHALLENGE_PORT("httpChallengePort");
 
     private final String key;
 

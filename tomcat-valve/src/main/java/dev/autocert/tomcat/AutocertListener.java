@@ -214,6 +214,16 @@ public class AutocertListener implements LifecycleListener {
         settings.put(Setting.ON_EXPIRING.key(), value);
     }
 
+    /** @param value {@code false} to skip the self-check of HTTP-01 answers before the CA is asked */
+    public void setPreflight(String value) {
+        settings.put(Setting.PREFLIGHT.key(), value);
+    }
+
+    /** @param value the port the CA uses for HTTP-01 (80; test CAs only use another) */
+    public void setHttpChallengePort(String value) {
+        settings.put(Setting.HTTP_CHALLENGE_PORT.key(), value);
+    }
+
     /** @param port the port of the HTTPS connector added when server.xml has no TLS connector */
     public void setHttpsPort(int port) {
         this.httpsPort = port;

@@ -11,6 +11,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,11 +109,35 @@ class FailureDiagnosisIT {
             exchange.close();
         });
         other.start();
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger issuerLog = Logger.getLogger("dev.autocert.acme.Issuer");
+        issuerLog.addHandler(capture);
         try {
-            Diagnosis d = firstFailure(l -> { }).lastError();
+            // the self-check resolves the name like the CA (through the CA's DNS) and fetches our answer first
+            Diagnosis d = firstFailure(l -> {
+                l.setDnsResolver("127.0.0.1:" + PEBBLE.pebble().dnsPort());
+                l.setHttpChallengePort(String.valueOf(CA_HTTP_PORT));
+            }).lastError();
             assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED);
             assertThat(d.evidence()).contains("HTTP 404").contains("another web server");
+            assertThat(warnings).anyMatch(m -> m.contains("preflight: http://d.test/.well-known/acme-challenge/")
+                    || m.contains("preflight") && m.contains("answered HTTP 404"));
         } finally {
+            issuerLog.removeHandler(capture);
             other.stop(0);
         }
     }

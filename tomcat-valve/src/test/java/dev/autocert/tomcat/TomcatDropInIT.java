@@ -41,7 +41,9 @@ class TomcatDropInIT extends DistributionTestSupport {
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
         newTomcat("tomcat.home").insertIntoServer(listenerLine("domains=\"a.test,www.a.test;b.test\" email=\"ops@a.test\""
                 + " acceptTerms=\"true\" httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\""
-                + " statusPath=\"/.well-known/autocert-status\""));
+                + " statusPath=\"/.well-known/autocert-status\""
+                // the self-check resolves names through the CA's DNS and fetches on the CA's HTTP-01 port
+                + " dnsResolver=\"127.0.0.1:" + pebble.dnsPort() + "\" httpChallengePort=\"" + httpPort + "\""));
         int jmxPort = FreePorts.take();
         tomcat.jvmOption("-Dcom.sun.management.jmxremote.port=" + jmxPort)
                 .jvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
@@ -88,7 +90,8 @@ class TomcatDropInIT extends DistributionTestSupport {
                         .isEqualTo("rw-------");
             }
         }
-        assertThat(tomcat.console()).contains("Autocert manages 2 certificate(s)").doesNotContain("SEVERE");
+        assertThat(tomcat.console()).contains("Autocert manages 2 certificate(s)").doesNotContain("SEVERE")
+                .contains("b.test: preflight passed").doesNotContain("asking the CA anyway"); // our answers came back
 
         // the JSON status page (loopback only) and JMX through a real JMX connector: read, then renew now
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort

@@ -1,0 +1,179 @@
+package dev.autocert.diagnose;
+
+import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.DnsSettings;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The self-check before the CA is asked: fetch our own HTTP-01 answer through the public name, the
+ * way the CA will (resolve the name, connect to port 80 of that address, {@code Host:} the name).
+ * Advisory only — a NAT without hairpinning can make a working setup fail here — but when it
+ * fails, the log says why before the CA's failed-validation budget is spent.
+ */
+public final class Preflight {
+
+    /** Resolves a name to the addresses the CA would connect to. */
+    @FunctionalInterface
+    public interface Resolver {
+        /**
+         * @param name a DNS name
+         * @return its IPv4/IPv6 addresses, empty when it has none
+         * @throws IOException when the lookup itself fails
+         */
+        List<InetAddress> resolve(String name) throws IOException;
+    }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final int MAX_RESPONSE = 16 * 1024;
+
+    private final Resolver resolver;
+    private final int port;
+
+    /**
+     * @param resolver how names are resolved
+     * @param port     the port the CA connects to for HTTP-01 (80)
+     */
+    public Preflight(Resolver resolver, int port) {
+        this.resolver = resolver;
+        this.port = port;
+    }
+
+    /**
+     * @param config the settings: {@code dnsResolver} (else the system resolver) and {@code httpChallengePort}
+     * @return the self-check for that configuration
+     */
+    public static Preflight of(AutocertConfig config) {
+        List<DnsSettings.HostPort> resolvers = config.dns().resolvers();
+        Resolver resolver = resolvers.isEmpty() ? name -> List.of(InetAddress.getAllByName(name)) : name -> {
+            DnsSettings.HostPort server = resolvers.get(0);
+            SimpleResolver r = new SimpleResolver(server.host());
+            r.setPort(server.port());
+            r.setTimeout(TIMEOUT);
+            List<InetAddress> out = new ArrayList<>();
+            try {
+                Lookup lookup = new Lookup(name, Type.A);
+                lookup.setResolver(r);
+                lookup.setCache(null);
+                Record[] records = lookup.run();
+                if (records != null) {
+                    for (Record rec : records) {
+                        out.add(((ARecord) rec).getAddress());
+                    }
+                }
+            } catch (TextParseException e) {
+                throw new UnknownHostException(name);
+            }
+            return out;
+        };
+        return new Preflight(resolver, config.httpChallengePort());
+    }
+
+    /**
+     * @param domain           the name the CA will validate
+     * @param token            the challenge token
+     * @param keyAuthorization the answer Autocert publishes
+     * @return what would make the CA fail, or empty when our answer came back
+     */
+    public Optional<Diagnosis> check(String domain, String token, String keyAuthorization) {
+        String path = "/.well-known/acme-challenge/" + token;
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(domain);
+        } catch (IOException e) {
+            addresses = List.of();
+        }
+        if (addresses.isEmpty()) {
+            return Optional.of(new Diagnosis(Diagnosis.Kind.DNS_PROBLEM,
+                    "preflight: " + domain + " does not resolve from this server",
+                    "create A/AAAA records for " + domain + " pointing at this server", "domains"));
+        }
+        InetAddress address = addresses.get(0);
+        String where = address.getHostAddress() + ":" + port;
+        Response response;
+        try {
+            response = get(address, domain, path);
+        } catch (IOException e) {
+            return Optional.of(new Diagnosis(Diagnosis.Kind.CONNECTION_FAILED,
+                    "preflight: http://" + domain + path + " at " + where + " from this server: " + e.getMessage(),
+                    "make port " + port + " of " + domain + " reach this container (firewall, port forward, connector)",
+                    "challenges"));
+        }
+        if (response.status() / 100 == 3) {
+            URI location = URI.create(response.location() == null ? "" : response.location());
+            boolean sameNameHttps = "https".equalsIgnoreCase(location.getScheme()) && domain.equalsIgnoreCase(location.getHost());
+            return sameNameHttps ? Optional.empty() : Optional.of(new Diagnosis(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED,
+                    "preflight: http://" + domain + path + " redirects to " + response.location(),
+                    "let /.well-known/acme-challenge/ reach this container; only a redirect to HTTPS on the same name is harmless",
+                    "challenges"));
+        }
+        if (response.status() == 200 && response.body().strip().equals(keyAuthorization)) {
+            return Optional.empty();
+        }
+        String body = response.body().toLowerCase(Locale.ROOT);
+        String what = response.status() != 200 ? "HTTP " + response.status()
+                : body.contains("<html") || body.contains("<!doctype") ? "an HTML page" : "a different body";
+        return Optional.of(new Diagnosis(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED,
+                "preflight: http://" + domain + path + " at " + where + " answered " + what + ", not this server's answer",
+                "make sure DNS points here and nothing in front (another program on the port, a proxy, a filter or login"
+                        + " redirect) answers /.well-known/acme-challenge/", "challenges"));
+    }
+
+    private record Response(int status, String location, String body) {
+    }
+
+    private Response get(InetAddress address, String domain, String path) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), (int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            String host = port == 80 ? domain : domain + ":" + port;
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nUser-Agent: Autocert-preflight\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String text = read(socket.getInputStream());
+            int headerEnd = text.indexOf("\r\n\r\n");
+            String head = headerEnd < 0 ? text : text.substring(0, headerEnd);
+            String[] lines = head.split("\r\n");
+            String[] statusLine = lines[0].split(" ");
+            if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+                throw new IOException("no HTTP response");
+            }
+            String location = null;
+            for (String line : lines) {
+                if (line.regionMatches(true, 0, "Location:", 0, 9)) {
+                    location = line.substring(9).trim();
+                }
+            }
+            return new Response(Integer.parseInt(statusLine[1]), location, headerEnd < 0 ? "" : text.substring(headerEnd + 4));
+        }
+    }
+
+    private static String read(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        int n;
+        while (out.size() < MAX_RESPONSE && (n = in.read(buf)) > 0) {
+            out.write(buf, 0, n);
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+}
