@@ -1,5 +1,6 @@
 package dev.autocert.jetty;
 
+import dev.autocert.testkit.JettyDistribution;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
@@ -16,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +40,7 @@ class JettyModuleIT {
     private final int httpsPort = FreePorts.take();
     private final Path work = Path.of("target", "it", "jetty-" + System.nanoTime()).toAbsolutePath();
     private Pebble pebble;
-    private JettyBase jetty;
+    private JettyDistribution jetty;
 
     @AfterEach
     void stopAll() {
@@ -54,7 +56,7 @@ class JettyModuleIT {
     void tlsAlpn01OnlyThenRestartWithoutTheCa() throws Exception {
         // Pebble reaches only the TLS port: its HTTP-01 port is one nothing listens on
         pebble = Pebble.builder().httpPort(FreePorts.take()).tlsPort(httpsPort).workDir(work.resolve("pebble")).start();
-        jetty = new JettyBase(home, work.resolve("base"), module);
+        jetty = new JettyDistribution(home, work.resolve("base")).unpack(module);
         String ee = jetty.version().startsWith("12.0") ? "ee10" : "ee11";
         String added = jetty.addModules("autocert,http2," + ee + "-deploy");
         assertThat(added).contains("autocert");
@@ -63,12 +65,12 @@ class JettyModuleIT {
         jetty.rootWebapp("hello from " + ee + "\n").appendToIni("autocert", settings("tls-alpn-01"));
 
         long started = System.nanoTime();
-        jetty.start(httpPort, httpsPort);
+        start();
         List<X509Certificate> roots = pebble.roots();
         awaitServed(roots);
         System.out.printf("[measure] Jetty %s start -> 2 certificates served over TLS-ALPN-01: %.2f s%n", jetty.version(),
                 (System.nanoTime() - started) / 1e9);
-        assertThat(jetty.log()).contains("Autocert manages 2 certificate(s)").contains("validated over tls-alpn-01")
+        assertThat(jetty.console()).contains("Autocert manages 2 certificate(s)").contains("validated over tls-alpn-01")
                 .doesNotContain("validated over http-01");
 
         for (String version : List.of("1.2", "1.3")) {
@@ -92,7 +94,7 @@ class JettyModuleIT {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(name).resolve("privkey.pem"))))
                     .isEqualTo("rw-------");
         }
-        assertNoAutocertWarnings(jetty.log());
+        assertNoAutocertWarnings(jetty.console());
         X509Certificate servedBefore = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots).get(0);
 
         // the CA goes away; a restart serves the stored certificates at once
@@ -100,14 +102,14 @@ class JettyModuleIT {
         pebble = null;
         jetty.stop();
         long restarted = System.nanoTime();
-        jetty.start(httpPort, httpsPort);
+        start();
         assertThat(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "a.test", roots).get(0)).isEqualTo(servedBefore);
         System.out.printf("[measure] Jetty restart without CA -> stored certificate served: %.2f s%n", (System.nanoTime() - restarted) / 1e9);
         TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots), roots, "b.test");
         // no SNI: the first managed certificate
         TlsProbe.OpensslResult noSni = TlsProbe.openssl("127.0.0.1", httpsPort, null, null, null);
         assertThat(noSni.chain().get(0)).isEqualTo(servedBefore);
-        assertThat(jetty.log()).contains("Serving stored certificate for [a.test, www.a.test]")
+        assertThat(jetty.console()).contains("Serving stored certificate for [a.test, www.a.test]")
                 .doesNotContain("Obtaining certificate");
     }
 
@@ -115,17 +117,17 @@ class JettyModuleIT {
     void http01Only() throws Exception {
         // Pebble reaches only the HTTP port: its TLS-ALPN-01 port is one nothing listens on
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
-        jetty = new JettyBase(home, work.resolve("base"), module);
+        jetty = new JettyDistribution(home, work.resolve("base")).unpack(module);
         jetty.addModules("autocert,ee10-deploy");
         jetty.rootWebapp("hello from ee10\n").appendToIni("autocert", settings(null));
 
         long started = System.nanoTime();
-        jetty.start(httpPort, httpsPort);
+        start();
         List<X509Certificate> roots = pebble.roots();
         awaitServed(roots);
         System.out.printf("[measure] Jetty %s start -> 2 certificates served over HTTP-01: %.2f s%n", jetty.version(),
                 (System.nanoTime() - started) / 1e9);
-        assertThat(jetty.log()).contains("validated over http-01").doesNotContain("validated over tls-alpn-01");
+        assertThat(jetty.console()).contains("validated over http-01").contains("preflight passed").doesNotContain("validated over tls-alpn-01");
 
         for (String version : List.of("1.2", "1.3")) {
             TlsProbe.OpensslResult normal = TlsProbe.openssl("127.0.0.1", httpsPort, "www.a.test", null, version);
@@ -140,7 +142,7 @@ class JettyModuleIT {
                 + "/.well-known/acme-challenge/unknownToken_0123456789")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(TlsProbe.httpsGet(httpsPort, "b.test", "/", roots).body()).contains("hello from ee10");
-        assertNoAutocertWarnings(jetty.log());
+        assertNoAutocertWarnings(jetty.console());
     }
 
     private String[] settings(String challenges) {
@@ -151,6 +153,9 @@ class JettyModuleIT {
             "jetty.autocert.directory=" + pebble.directoryUrl(),
             "jetty.autocert.caTrust=" + pebble.caTrustPem(),
             challenges == null ? "" : "jetty.autocert.challenges=" + challenges,
+            // the HTTP-01 self-check resolves through the CA's DNS and fetches on the CA's port
+            "jetty.autocert.dnsResolver=127.0.0.1:" + pebble.dnsPort(),
+            "jetty.autocert.httpChallengePort=" + pebble.httpPort(),
         };
     }
 
@@ -164,5 +169,10 @@ class JettyModuleIT {
     /** Jetty's own "weak cipher suite" notices are not ours; any warning from dev.autocert.* is. */
     private static void assertNoAutocertWarnings(String log) {
         assertThat(log.lines().filter(l -> l.matches(".*:(WARN |ERROR):da\\w*\\..*"))).isEmpty();
+    }
+
+    private void start() {
+        jetty.start(List.of(), Map.of("jetty.http.host", "127.0.0.1", "jetty.http.port", String.valueOf(httpPort),
+                "jetty.ssl.host", "127.0.0.1", "jetty.ssl.port", String.valueOf(httpsPort)), httpsPort).awaitPort(httpPort);
     }
 }

@@ -1,5 +1,6 @@
 package dev.autocert.servlet;
 
+import dev.autocert.testkit.JettyDistribution;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
@@ -32,7 +33,7 @@ class JettyWarIT {
     private final int httpsPort = FreePorts.take();
     private final Path work = Path.of("target", "it", "jetty-" + System.nanoTime()).toAbsolutePath();
     private Pebble pebble;
-    private JettyProcess jetty;
+    private JettyDistribution jetty;
 
     @AfterEach
     void stopAll() {
@@ -57,14 +58,16 @@ class JettyWarIT {
                 "jetty.sslContext.keyStoreType=PKCS12",
                 "jetty.sslContext.reload.scanInterval=1",
                 "jetty.deploy.scanInterval=1", "");
-        jetty = new JettyProcess(ItSupport.property("it.jetty.home"), work.resolve("base"), httpPort, ini);
+        jetty = new JettyDistribution(ItSupport.property("it.jetty.home"), work.resolve("base"));
+        jetty.addModules("http,https,ssl-reload,ee10-deploy"); // no annotations: the web-fragment installs the filter
+        jetty.appendToIni("autocert-connector", ini);
         assertThat(ItSupport.placeholder(Map.of("JETTY_BASE", jetty.base().toString(), "AUTOCERT_DOMAINS", "j.test"),
                 "--keystore", "etc/autocert-connector.p12")).contains("Wrote placeholder keystore");
         Path deployed = ItSupport.sampleWar(jetty.base().resolve("webapps/ROOT.war"));
 
         jetty.start(List.of("-Dautocert.domains=j.test", "-Dautocert.directory=" + pebble.directoryUrl(),
                 "-Dautocert.caTrust=" + pebble.caTrustPem(), "-Dautocert.acceptTerms=true",
-                "-Dautocert.connectorKeystore=etc/autocert-connector.p12")).awaitPort(httpsPort);
+                "-Dautocert.connectorKeystore=etc/autocert-connector.p12"), Map.of(), httpPort).awaitPort(httpsPort);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "j.test", roots), roots, "j.test"));
 
