@@ -93,7 +93,7 @@ public final class ValidationFailures {
                 || lower.contains("acme-tls/1") || lower.contains("tls-alpn-01")) {
             return new Diagnosis(Diagnosis.Kind.TLS_TERMINATED_IN_FRONT, evidence
                     + "; the TLS connection did not reach Autocert's key manager",
-                    "a CDN, load balancer or proxy terminates TLS in front of this server: use http-01 or dns-01 (challenges)",
+                    "a CDN, load balancer or proxy terminates TLS in front of this server: use http-01 or dns-01",
                     "challenges");
         }
         return null;

@@ -6,10 +6,15 @@ import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.PebbleExtension;
 import com.sun.net.httpserver.HttpServer;
+import dev.autocert.testkit.TestCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,8 +40,11 @@ class FailureDiagnosisIT {
     /** Where Pebble's validator connects for HTTP-01; Tomcat listens elsewhere, so each test decides who answers. */
     private static final int CA_HTTP_PORT = FreePorts.take();
 
+    /** Where Pebble's validator connects for TLS-ALPN-01; likewise not Tomcat's port. */
+    private static final int CA_TLS_PORT = FreePorts.take();
+
     @RegisterExtension
-    static final PebbleExtension PEBBLE = new PebbleExtension(b -> b.httpPort(CA_HTTP_PORT).tlsPort(FreePorts.take()));
+    static final PebbleExtension PEBBLE = new PebbleExtension(b -> b.httpPort(CA_HTTP_PORT).tlsPort(CA_TLS_PORT));
 
     @TempDir
     Path dir;
@@ -165,6 +173,32 @@ class FailureDiagnosisIT {
             assertThat(d.fix()).contains("exempt /.well-known/acme-challenge/");
         } finally {
             app.stop(0);
+        }
+    }
+
+    @Test
+    void aProxyTerminatingTlsInFrontOfTheServer() throws Exception {
+        // a TLS terminator with its own certificate and no acme-tls/1, like a CDN or load balancer
+        SSLServerSocket proxy = (SSLServerSocket) TestCa.create().issue("d.test").serverContext().getServerSocketFactory()
+                .createServerSocket(CA_TLS_PORT, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!proxy.isClosed()) {
+                try (SSLSocket client = (SSLSocket) proxy.accept()) {
+                    client.startHandshake();
+                } catch (IOException e) {
+                    // handshake refused by the validator, or the proxy closed
+                }
+            }
+        });
+        acceptor.start();
+        try {
+            Diagnosis d = firstFailure(l -> l.setChallenges("tls-alpn-01")).lastError();
+            assertThat(d.kind()).isEqualTo(Diagnosis.Kind.TLS_TERMINATED_IN_FRONT);
+            assertThat(d.fix()).contains("use http-01 or dns-01");
+            assertThat(d.setting()).isEqualTo("challenges");
+        } finally {
+            proxy.close();
+            acceptor.join(5000);
         }
     }
 }
