@@ -193,6 +193,7 @@ public final class Autocert implements AutoCloseable {
     public void close() {
         manager.close();
         hooks.close();
+        issuer.close();
         if (dns01 != null) {
             dns01.close();
         }

@@ -90,4 +90,22 @@ final class Accounts {
         }
         LOG.info("Account key of {} rolled over", config.directory());
     }
+
+    /**
+     * Releases the session's HTTP client. On JDK 21+ that stops its threads at once; on 17 they end
+     * when the client is collected (a redeployed webapp's class loader is free after that).
+     */
+    synchronized void close() {
+        if (login != null) {
+            java.net.http.HttpClient client = login.getSession().getHttpClient();
+            if (client instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing the HTTP client failed", e);
+                }
+            }
+            login = null;
+        }
+    }
 }

@@ -106,6 +106,11 @@ public final class Issuer {
         }
     }
 
+    /** Releases the connection to the CA; a later issuance reconnects. */
+    public void close() {
+        accounts.close();
+    }
+
     /**
      * @param domains names of a certificate
      * @return the challenge types that last validated them here, e.g. {@code [http-01]}; empty before any
