@@ -1,12 +1,10 @@
 package dev.autocert.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +16,9 @@ import java.util.concurrent.TimeUnit;
  * its root, {@code start.jar --add-modules=…}, lines in {@code start.d/*.ini}; then Jetty run as its
  * own process ({@code java -jar start.jar}, no scripts) and stopped by PID.
  */
-public final class JettyDistribution implements AutoCloseable {
+public final class JettyDistribution extends ServerDistribution<JettyDistribution> {
 
     private final Path home;
-    private final Path base;
-    private ManagedProcess process;
     private int starts;
 
     /**
@@ -31,8 +27,8 @@ public final class JettyDistribution implements AutoCloseable {
      * @throws IOException when the base cannot be created
      */
     public JettyDistribution(Path home, Path base) throws IOException {
+        super(base);
         this.home = home;
-        this.base = base;
         Files.createDirectories(base);
     }
 
@@ -47,7 +43,7 @@ public final class JettyDistribution implements AutoCloseable {
      * @return this
      */
     public JettyDistribution unpack(Path archive) throws IOException, InterruptedException {
-        run(List.of("tar", "-xzf", archive.toString(), "-C", base.toString()));
+        run(List.of("tar", "-xzf", archive.toString(), "-C", base().toString()));
         return this;
     }
 
@@ -57,7 +53,7 @@ public final class JettyDistribution implements AutoCloseable {
      */
     public String addModules(String modules) throws IOException, InterruptedException {
         return run(List.of(java(), "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
-                "jetty.base=" + base, "--add-modules=" + modules));
+                "jetty.base=" + base(), "--add-modules=" + modules));
     }
 
     /**
@@ -66,8 +62,8 @@ public final class JettyDistribution implements AutoCloseable {
      * @return this
      */
     public JettyDistribution appendToIni(String name, String... lines) throws IOException {
-        Files.createDirectories(base.resolve("start.d"));
-        Files.writeString(base.resolve("start.d").resolve(name + ".ini"), String.join("\n", lines) + "\n",
+        Files.createDirectories(base().resolve("start.d"));
+        Files.writeString(base().resolve("start.d").resolve(name + ".ini"), String.join("\n", lines) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return this;
     }
@@ -77,7 +73,7 @@ public final class JettyDistribution implements AutoCloseable {
      * @return this, with a static webapp at {@code /} (a WAR folder with an empty Servlet 6 web.xml)
      */
     public JettyDistribution rootWebapp(String index) throws IOException {
-        Path root = base.resolve("webapps/ROOT");
+        Path root = base().resolve("webapps/ROOT");
         Files.createDirectories(root.resolve("WEB-INF"));
         Files.writeString(root.resolve("index.html"), index);
         Files.writeString(root.resolve("WEB-INF/web.xml"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -97,60 +93,21 @@ public final class JettyDistribution implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base));
+        cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base()));
         properties.forEach((k, v) -> cmd.add(k + "=" + v));
-        process = ManagedProcess.start("jetty-" + ++starts, cmd, Map.of(), base); // one log per start
-        process.waitForPort("127.0.0.1", awaitPort, Duration.ofSeconds(60));
+        launch("jetty-" + ++starts, cmd, base(), awaitPort); // one log per start
         return this;
     }
 
-    /**
-     * @param port another port Jetty should listen on
-     * @return this
-     */
-    public JettyDistribution awaitPort(int port) {
-        process.waitForPort("127.0.0.1", port, Duration.ofSeconds(30));
-        return this;
-    }
 
-    /** @return everything Jetty printed since the last start */
-    public String console() {
-        try {
-            return Files.readString(process.logFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    /** @return the jetty-base */
-    public Path base() {
-        return base;
-    }
 
-    /** @return the PID of the running Jetty */
-    public long pid() {
-        return process.pid();
-    }
 
-    /** Stops Jetty by PID (SIGTERM: its shutdown hook stops the server). */
-    public void stop() {
-        if (process != null) {
-            process.stop();
-            process = null;
-        }
-    }
 
-    @Override
-    public void close() {
-        stop();
-    }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     private String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd).directory(base().toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -158,5 +115,10 @@ public final class JettyDistribution implements AutoCloseable {
             throw new IllegalStateException(cmd + " failed:\n" + out);
         }
         return out;
+    }
+
+    @Override
+    JettyDistribution self() {
+        return this;
     }
 }

@@ -1,14 +1,11 @@
 package dev.autocert.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -17,15 +14,13 @@ import java.util.stream.Stream;
  * {@code index.html}, and the stock {@code server.xml} changed only in its ports, its HTTP connector
  * bound to 127.0.0.1, and the lines a test inserts into {@code <Server>}.
  */
-public final class TomcatDistribution implements AutoCloseable {
+public final class TomcatDistribution extends ServerDistribution<TomcatDistribution> {
 
     private static final String ANCHOR = "  <Listener className=\"org.apache.catalina.core.JreMemoryLeakPreventionListener\" />";
 
     private final Path home;
-    private final Path base;
     private final int httpPort;
     private final List<String> jvmOptions = new ArrayList<>();
-    private ManagedProcess process;
 
     /**
      * Lays out a new CATALINA_BASE.
@@ -37,8 +32,8 @@ public final class TomcatDistribution implements AutoCloseable {
      * @throws IOException when the base cannot be written
      */
     public TomcatDistribution(Path home, Path base, int httpPort, int shutdownPort) throws IOException {
+        super(base);
         this.home = home;
-        this.base = base;
         this.httpPort = httpPort;
         for (String dir : List.of("conf", "lib", "logs", "temp", "webapps/ROOT", "work")) {
             Files.createDirectories(base.resolve(dir));
@@ -64,7 +59,7 @@ public final class TomcatDistribution implements AutoCloseable {
      * @throws IOException when server.xml cannot be rewritten
      */
     public TomcatDistribution insertIntoServer(String line) throws IOException {
-        Path xml = base.resolve("conf/server.xml");
+        Path xml = base().resolve("conf/server.xml");
         Files.writeString(xml, Files.readString(xml).replace(ANCHOR, ANCHOR + "\n  " + line));
         return this;
     }
@@ -75,7 +70,7 @@ public final class TomcatDistribution implements AutoCloseable {
      * @throws IOException when it cannot be copied
      */
     public TomcatDistribution dropIn(Path jar) throws IOException {
-        Files.copy(jar, base.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(jar, base().resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         return this;
     }
 
@@ -94,58 +89,20 @@ public final class TomcatDistribution implements AutoCloseable {
      * @return this
      */
     public TomcatDistribution start() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java,
-                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base,
-                "-Djava.io.tmpdir=" + base.resolve("temp"),
+        List<String> cmd = new ArrayList<>(List.of(java(),
+                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base(),
+                "-Djava.io.tmpdir=" + base().resolve("temp"),
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties")));
+                "-Djava.util.logging.config.file=" + base().resolve("conf/logging.properties")));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start"));
-        process = ManagedProcess.start("tomcat", cmd, Map.of(), base.resolve("logs"));
-        process.waitForPort("127.0.0.1", httpPort, Duration.ofSeconds(60));
+        launch("tomcat", cmd, base().resolve("logs"), httpPort);
         return this;
-    }
-
-    /**
-     * @param port another port Tomcat should listen on (connectors start one after the other)
-     * @return this
-     */
-    public TomcatDistribution awaitPort(int port) {
-        process.waitForPort("127.0.0.1", port, Duration.ofSeconds(30));
-        return this;
-    }
-
-    /** @return everything Tomcat printed since the last start (JULI's console handler) */
-    public String console() {
-        try {
-            return Files.readString(process.logFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** @return the CATALINA_BASE */
-    public Path base() {
-        return base;
-    }
-
-    /** @return the Tomcat process, while running */
-    public ManagedProcess process() {
-        return process;
-    }
-
-    /** Stops Tomcat by PID (SIGTERM: Tomcat's shutdown hook stops it cleanly). */
-    public void stop() {
-        if (process != null) {
-            process.stop();
-            process = null;
-        }
     }
 
     @Override
-    public void close() {
-        stop();
+    TomcatDistribution self() {
+        return this;
     }
 }
