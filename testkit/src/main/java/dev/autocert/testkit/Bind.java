@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -141,7 +140,7 @@ public final class Bind implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("named did not start within " + START_TIMEOUT + hint(log) + "\n" + log);
             }
-            sleep(50);
+            Commands.sleep(50);
         }
     }
 
@@ -311,14 +310,7 @@ public final class Bind implements AutoCloseable {
             throw new IllegalStateException(NOT_FOUND + " (" + override + " is not executable)");
         }
         List<Path> candidates = new ArrayList<>(List.of(Paths.get("/usr/sbin"), Paths.get("/usr/bin"), Paths.get("/sbin")));
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String entry : path.split(java.io.File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    candidates.add(Paths.get(entry));
-                }
-            }
-        }
+        candidates.addAll(Commands.searchPath());
         for (Path dir : candidates) {
             if (Files.isExecutable(dir.resolve(name))) {
                 return dir.resolve(name);
@@ -328,41 +320,11 @@ public final class Bind implements AutoCloseable {
     }
 
     private static String run(List<String> command, String stdin) {
-        Path out = null;
-        try {
-            out = Files.createTempFile("autocert-bind", ".out");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (stdin != null) {
-                p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
-            }
-            p.getOutputStream().close();
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + command);
-            }
-            return Files.readString(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // harmless
-                }
-            }
+        Commands.Result r = Commands.run(command, stdin, Duration.ofSeconds(15), null);
+        if (r.exitCode() < 0) {
+            throw new IllegalStateException("timed out: " + command);
         }
+        return r.output();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

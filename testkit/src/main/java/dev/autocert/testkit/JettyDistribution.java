@@ -1,5 +1,6 @@
 package dev.autocert.testkit;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A fresh {@code $JETTY_BASE} on the real jetty-home distribution (unpacked from its Maven Central
@@ -42,7 +42,7 @@ public final class JettyDistribution extends ServerDistribution<JettyDistributio
      * @param archive a {@code .tar.gz} to unpack at the root of the base (a module archive)
      * @return this
      */
-    public JettyDistribution unpack(Path archive) throws IOException, InterruptedException {
+    public JettyDistribution unpack(Path archive) {
         run(List.of("tar", "-xzf", archive.toString(), "-C", base().toString()));
         return this;
     }
@@ -51,7 +51,7 @@ public final class JettyDistribution extends ServerDistribution<JettyDistributio
      * @param modules comma-separated module names
      * @return what {@code start.jar --add-modules} printed
      */
-    public String addModules(String modules) throws IOException, InterruptedException {
+    public String addModules(String modules) {
         return run(List.of(java(), "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
                 "jetty.base=" + base(), "--add-modules=" + modules));
     }
@@ -106,15 +106,12 @@ public final class JettyDistribution extends ServerDistribution<JettyDistributio
 
 
 
-    private String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(base().toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(cmd + " failed:\n" + out);
+    private String run(List<String> cmd) {
+        Commands.Result r = Commands.run(cmd, null, Duration.ofSeconds(60), base());
+        if (!r.ok()) {
+            throw new IllegalStateException(cmd + " failed:\n" + r.output());
         }
-        return out;
+        return r.output();
     }
 
     @Override

@@ -110,7 +110,7 @@ public final class ManagedProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " did not open " + host + ":" + port + " within "
                         + timeout + "\n" + logTail(40));
             }
-            sleep(50);
+            Commands.sleep(50);
         }
     }
 
@@ -163,14 +163,6 @@ public final class ManagedProcess implements AutoCloseable {
         stop();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 
     @Override
     public String toString() {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -290,7 +289,7 @@ public final class Pebble implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for Pebble", e);
             }
-            sleep(100);
+            Commands.sleep(100);
         }
         throw new IllegalStateException("Pebble directory " + directoryUrl() + " did not answer: " + last + "\n"
                 + pebble.logTail(40), last);
@@ -316,14 +315,7 @@ public final class Pebble implements AutoCloseable {
             candidates.add(dir.resolve(".tools/pebble/usr/bin"));
         }
         candidates.add(Paths.get("/usr/bin"));
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String entry : path.split(java.io.File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    candidates.add(Paths.get(entry));
-                }
-            }
-        }
+        candidates.addAll(Commands.searchPath());
         for (Path dir : candidates) {
             if (hasBinaries(dir)) {
                 return dir.toAbsolutePath();
@@ -561,30 +553,7 @@ public final class Pebble implements AutoCloseable {
 
     /** Runs a short command (10 s at most) and returns its combined output, whatever the exit code. */
     private static String run(List<String> command) {
-        Path out = null;
-        try {
-            out = Files.createTempFile("autocert-testkit", ".out");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            return new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a temp file left behind is harmless
-                }
-            }
-        }
+        return Commands.run(command, null, Duration.ofSeconds(10), null).output();
     }
 
     static String json(String s) {
@@ -608,12 +577,4 @@ public final class Pebble implements AutoCloseable {
         return sb.append('"').toString();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }
