@@ -17,7 +17,8 @@ usage() {
 usage: bench/run.sh [--quick] [--only LIST] [--no-build] [--passes N] [--rounds N] [--secs S] [--threads N] [--certs N]
 
   --quick        short runs (3 s, 1 round per pass, 2,000 certificates): checks that everything works
-  --only LIST    comma-separated subset of: tls, http-overhead, http01, jmh   (default: all)
+  --only LIST    comma-separated subset of: tls, http-overhead, http01, jmh and those of bench/lib/*.sh
+                 (default: all)
   --no-build     use the existing bench/target (skips Maven)
   --passes N     passes, each with freshly started server JVMs (default: tls 3, http 2): JVM-to-JVM
                  variation (JIT, GC) then shows up in the spread instead of posing as a difference
@@ -38,7 +39,7 @@ EOF
 
 # ---------------------------------------------------------------- options
 QUICK=0
-ONLY="tls,http-overhead,http01,jmh"
+ONLY=""
 BUILD=1
 TLS_PASSES=3
 HTTP_PASSES=2
@@ -79,9 +80,17 @@ fi
 [ -n "$rounds_set" ] && TLS_ROUNDS="$rounds_set" HTTP_ROUNDS="$rounds_set"
 [ -n "$secs_set" ] && TLS_SECS="$secs_set" HTTP_SECS="$secs_set"
 [ -n "$certs_set" ] && CERTS="$certs_set"
-for b in ${ONLY//,/ }; do
-    case "$b" in tls|http-overhead|http01|jmh) ;; *) echo "run.sh: unknown benchmark '$b'" >&2; exit 2 ;; esac
+# More benchmarks live in bench/lib/<name>.sh, one file each: it appends its name to EXTRA_BENCHES and
+# defines bench_<name> (run after the built-in ones, with every helper below) and may define
+# prereq_<name> (packages it needs). It may write $OUT/summary-<name>.md, which the summary appends.
+EXTRA_BENCHES=()
+for f in "$HERE"/lib/*.sh; do
+    if [ -e "$f" ]; then . "$f"; fi
 done
+for b in ${ONLY//,/ }; do
+    case " tls http-overhead http01 jmh ${EXTRA_BENCHES[*]} " in *" $b "*) ;; *) echo "run.sh: unknown benchmark '$b'" >&2; exit 2 ;; esac
+done
+[ -n "$ONLY" ] || ONLY="$(IFS=,; echo "tls,http-overhead,http01,jmh${EXTRA_BENCHES[*]:+,${EXTRA_BENCHES[*]}}")"
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 # ---------------------------------------------------------------- folders, cleanup
@@ -130,6 +139,9 @@ if wants http-overhead || wants http01; then
     need_pkg "command -v wrk" wrk || { echo "run.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
     need_pkg "command -v curl" curl || { echo "run.sh: curl is missing" >&2; exit 1; }
 fi
+for b in "${EXTRA_BENCHES[@]}"; do
+    if wants "$b" && declare -F "prereq_$b" >/dev/null; then "prereq_$b"; fi
+done
 
 # ---------------------------------------------------------------- build
 TARGET="$HERE/target"
@@ -443,6 +455,9 @@ log "results: bench/results/$STAMP"
 wants tls && bench_tls
 { wants http-overhead || wants http01; } && bench_http
 wants jmh && bench_jmh
+for b in "${EXTRA_BENCHES[@]}"; do
+    if wants "$b"; then "bench_$b"; fi
+done
 rm -rf "$WORK"/*/work "$WORK"/*/webapps
 echo "elapsed=$((SECONDS - T0))s" >>"$OUT/env.txt"
 log "done in $((SECONDS - T0)) s"

@@ -82,9 +82,19 @@ public final class Summary {
             }
         }
         jmh(out, dir.resolve("jmh.csv"));
+        appendSections(out, dir);
         String text = out.toString();
         Files.writeString(dir.resolve("summary.md"), text, StandardCharsets.UTF_8);
         System.out.print(text);
+    }
+
+    /** The sections the benchmarks of {@code bench/lib/*.sh} wrote themselves ({@code summary-<name>.md}), by name. */
+    private static void appendSections(StringBuilder out, Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("summary-.+\\.md")).sorted().toList()) {
+                out.append('\n').append(Files.readString(f, StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private static void section(StringBuilder out, String bench, String[] meta, List<Row> timed) {
