@@ -10,6 +10,8 @@ import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Metadata;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import dev.autocert.diagnose.AcmeProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,10 +71,30 @@ final class Accounts {
         if (config.email().isEmpty() && stored.isEmpty()) {
             LOG.warn("No email set: the CA cannot warn you about problems with your certificates (setting 'email')");
         }
-        login = builder.createLogin(session);
+        try {
+            login = builder.createLogin(session);
+        } catch (AcmeServerException e) {
+            throw refused(e, directory);
+        }
         LOG.info("ACME account {} at {} ({})", login.getAccountLocation(), directory,
                 stored.isPresent() ? "existing key" : "new key");
         return login;
+    }
+
+    /**
+     * The CA refused to create or find the account. With External Account Binding the usual reason is a key
+     * or kid the CA does not know, so the evidence names the kid and the diagnosis the key setting.
+     */
+    private DiagnosedException refused(AcmeServerException e, URI directory) {
+        Diagnosis said = AcmeProblems.explain(e, directory);
+        if (config.eabKid().isEmpty() || said.kind() == Diagnosis.Kind.RATE_LIMITED) {
+            return new DiagnosedException(said, e);
+        }
+        return new DiagnosedException(new Diagnosis(Diagnosis.Kind.ACCOUNT_REJECTED,
+                "the CA at " + directory + " refused the account bound to external account '" + config.eabKid().get()
+                        + "': \"" + e.getMessage() + "\"",
+                "copy eabKid and eabHmacKey again from the CA's console (both belong to one key, and some CAs let a key"
+                        + " bind only one account)", "eabHmacKey"), e);
     }
 
     /**

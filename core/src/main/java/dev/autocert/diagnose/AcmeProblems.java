@@ -97,10 +97,12 @@ public final class AcmeProblems {
             return d.diagnosis();
         }
         if (e instanceof AcmeRateLimitedException r) {
-            String until = r.getRetryAfter().map(Instant::toString).orElse("an unknown time");
+            String until = r.getRetryAfter().map(Instant::toString).orElse("a time the CA did not say");
+            String help = r.getDocuments().isEmpty() ? "" : " (the CA's explanation: " + r.getDocuments().iterator().next() + ")";
             return new Diagnosis(Diagnosis.Kind.RATE_LIMITED,
-                    "the CA at " + directory + " says \"" + r.getMessage() + "\"; the limit lifts at " + until,
-                    "wait; Autocert retries after that time", null);
+                    "the CA at " + directory + " says \"" + r.getMessage() + "\"; the limit lifts at " + until + help,
+                    "wait: Autocert asks again only after that time and the certificate being served stays; restarting"
+                            + " the server or forcing a renewal before then asks the CA early and is refused again", null);
         }
         if (e instanceof AcmeUserActionRequiredException u) {
             return new Diagnosis(Diagnosis.Kind.TERMS_NOT_ACCEPTED,
@@ -126,6 +128,19 @@ public final class AcmeProblems {
         }
         return new Diagnosis(Diagnosis.Kind.CA_ERROR, String.valueOf(rootCause(e)),
                 "retrying later; if it persists, report it with the log", null);
+    }
+
+    /**
+     * @param e a failure, possibly wrapping others
+     * @return when the CA said it would accept the request again, if the failure is a rate limit that says so
+     */
+    public static java.util.Optional<Instant> retryAfter(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AcmeRateLimitedException r) {
+                return r.getRetryAfter();
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -205,6 +205,9 @@ public final class CertificateManager implements AutoCloseable {
         if (m.forced) {
             return "renewal requested";
         }
+        if (m.failures > 0 && m.lastError != null && m.lastError.kind() == Diagnosis.Kind.RATE_LIMITED) {
+            return "retry " + (m.failures + 1) + " when the CA's rate limit lifts";
+        }
         if (m.failures > 0) {
             return "retry " + (m.failures + 1) + " after a failure";
         }
@@ -273,6 +276,10 @@ public final class CertificateManager implements AutoCloseable {
             m.failures++;
             m.lastError = diagnosis;
             delay = backoff.delay(m.failures);
+            Duration caWait = AcmeProblems.retryAfter(e).map(t -> Duration.between(now, t)).orElse(Duration.ZERO);
+            if (caWait.compareTo(delay) > 0) {
+                delay = caWait; // the CA named the time: asking earlier only fails again and counts against us
+            }
             if (executor != null && !executor.isShutdown()) {
                 schedule(m, delay);
             }

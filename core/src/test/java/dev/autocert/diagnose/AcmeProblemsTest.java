@@ -54,6 +54,19 @@ class AcmeProblemsTest {
     }
 
     @Test
+    void theCasRetryAfterIsFoundThroughWrappers() {
+        java.time.Instant lifts = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        var limited = new org.shredzone.acme4j.exception.AcmeRateLimitedException(
+                new org.shredzone.acme4j.Problem(org.shredzone.acme4j.toolbox.JSON.parse(
+                        "{\"type\": \"urn:ietf:params:acme:error:rateLimited\", \"detail\": \"too many orders\"}"), null), lifts, java.util.List.of());
+        Diagnosis d = AcmeProblems.explain(limited, DIRECTORY);
+        assertThat(AcmeProblems.retryAfter(new DiagnosedException(d, limited))).contains(lifts);
+        assertThat(d.kind()).isEqualTo(Diagnosis.Kind.RATE_LIMITED);
+        assertThat(d.evidence()).contains("the limit lifts at 2026-12-01T10:00:00Z");
+        assertThat(AcmeProblems.retryAfter(new IOException("disk"))).isEmpty();
+    }
+
+    @Test
     void anythingElseIsCaError() {
         Diagnosis d = AcmeProblems.explain(new IllegalStateException("boom", new RuntimeException("root")), DIRECTORY);
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CA_ERROR);

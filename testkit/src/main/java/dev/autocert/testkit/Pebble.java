@@ -87,6 +87,7 @@ public final class Pebble implements AutoCloseable {
         private int retryAfterAuthz = 1;
         private int retryAfterOrder = 1;
         private String dnsServer;
+        private final Map<String, String> eabKeys = new LinkedHashMap<>();
 
         /** Adds the {@code shortlived} profile (160 s certificates, like Let's Encrypt's); see {@link #profile}. */
         public Builder shortlivedProfile() {
@@ -180,6 +181,17 @@ public final class Pebble implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes Pebble accept only accounts bound to an external account (RFC 8555 §7.3.4), and knows this one.
+         *
+         * @param kid        the key identifier
+         * @param hmacBase64 the MAC key, base64url without padding
+         */
+        public Builder externalAccount(String kid, String hmacBase64) {
+            eabKeys.put(kid, hmacBase64);
+            return this;
+        }
+
         /** Starts challtestsrv and pebble and waits until the ACME directory answers. */
         public Pebble start() {
             if (httpPort < 0) {
@@ -259,7 +271,10 @@ public final class Pebble implements AutoCloseable {
                 + "    \"httpPort\": " + config.httpPort + ",\n"
                 + "    \"tlsPort\": " + config.tlsPort + ",\n"
                 + "    \"ocspResponderURL\": \"\",\n"
-                + "    \"externalAccountBindingRequired\": false,\n"
+                + "    \"externalAccountBindingRequired\": " + !config.eabKeys.isEmpty() + ",\n"
+                + "    \"externalAccountMACKeys\": {" + config.eabKeys.entrySet().stream()
+                        .map(e -> json(e.getKey()) + ": " + json(e.getValue())).collect(java.util.stream.Collectors.joining(", "))
+                + "},\n"
                 + "    \"retryAfter\": {\"authz\": " + config.retryAfterAuthz + ", \"order\": "
                 + config.retryAfterOrder + "},\n"
                 + "    \"keyAlgorithm\": \"ecdsa\",\n"
@@ -380,6 +395,16 @@ public final class Pebble implements AutoCloseable {
     /** The ACME directory URL, {@code https://127.0.0.1:<port>/dir}. */
     public String directoryUrl() {
         return "https://127.0.0.1:" + acmePort + "/dir";
+    }
+
+    /** The ACME directory document as Pebble serves it (JSON). */
+    public String directoryJson() {
+        URI uri = URI.create(directoryUrl());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + uri + " -> HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
     }
 
     /** PEM file of the CA that issued Pebble's HTTPS certificate: the extra trust for the client under test. */

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class PebbleExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private static final java.util.Set<Path> CLAIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Consumer<Pebble.Builder> configurer;
     private Pebble pebble;
     private int depth; // @Nested classes inherit the extension: start once, stop after the outermost class
@@ -62,8 +64,14 @@ public final class PebbleExtension implements BeforeAllCallback, AfterAllCallbac
         return pebble;
     }
 
+    /** target/pebble/&lt;test class&gt;, then -2, -3 … for a class's further Pebbles: each writes its own CA files there. */
     private static Path workDirFor(ExtensionContext context) {
         String name = context.getTestClass().map(Class::getSimpleName).orElse("pebble");
-        return Paths.get("target", "pebble", name);
+        for (int n = 1; ; n++) {
+            Path dir = Paths.get("target", "pebble", n == 1 ? name : name + "-" + n);
+            if (CLAIMED.add(dir)) {
+                return dir;
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.autocert.renew.CertificateStatus;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.PebbleExtension;
+import dev.autocert.testkit.RateLimitingFront;
 import com.sun.net.httpserver.HttpServer;
 import dev.autocert.testkit.TestCa;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * Failures against a real CA end in a named diagnosis with the evidence and the setting to fix, and
  * Tomcat keeps serving. Each classic problem is created for real: terms not accepted (Pebble has
  * terms of service), storage not writable, nothing listening where the CA connects, DNS pointing at
- * another address, another program on the port, a login redirect on the challenge path.
+ * another address, another program on the port, a login redirect on the challenge path, a TLS-terminating
+ * proxy, a CA answering with a rate limit.
  */
 class FailureDiagnosisIT {
 
@@ -46,11 +48,48 @@ class FailureDiagnosisIT {
     @RegisterExtension
     static final PebbleExtension PEBBLE = new PebbleExtension(b -> b.httpPort(CA_HTTP_PORT).tlsPort(CA_TLS_PORT));
 
+    private static final String EAB_KID = "autocert-test-kid";
+
+    /** 48 bytes, base64url: the MAC key the EAB Pebble knows for {@link #EAB_KID}. */
+    private static final String EAB_HMAC = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
+
+    /** Where the EAB Pebble validates TLS-ALPN-01: the successful case's HTTPS port. */
+    private static final int EAB_TLS_PORT = FreePorts.take();
+
+    /** A second CA that only accepts accounts bound to an external account. */
+    @RegisterExtension
+    static final PebbleExtension EAB_PEBBLE = new PebbleExtension(b -> b.externalAccount(EAB_KID, EAB_HMAC).tlsPort(EAB_TLS_PORT));
+
     @TempDir
     Path dir;
 
+    /** Checks made while Tomcat still runs after its first failed attempt. */
+    private interface WhileRunning {
+        void check(CertificateStatus status) throws Exception;
+    }
+
     private CertificateStatus firstFailure(Consumer<AutocertListener> settings) throws Exception {
-        Pebble pebble = PEBBLE.pebble();
+        return firstFailure(settings, status -> { });
+    }
+
+    /**
+     * Runs a Tomcat whose listener has the test's settings until its first failed attempt, and hands the
+     * status to {@code whileRunning} before Tomcat stops.
+     */
+    private CertificateStatus firstFailure(Consumer<AutocertListener> settings, WhileRunning whileRunning)
+            throws Exception {
+        AutocertListener listener = listener(PEBBLE.pebble(), settings);
+        try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).failures() > 0);
+            CertificateStatus status = listener.getAutocert().status().get(0);
+            assertThat(status.nextAttempt()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(30)));
+            whileRunning.check(status);
+            return status;
+        }
+    }
+
+    /** A listener for d.test against {@code pebble}, retrying hourly, with the test's settings applied last. */
+    private AutocertListener listener(Pebble pebble, Consumer<AutocertListener> settings) {
         AutocertListener listener = new AutocertListener();
         listener.setDomains("d.test");
         listener.setAcceptTerms("true");
@@ -61,11 +100,50 @@ class FailureDiagnosisIT {
         listener.setHttpsAddress("127.0.0.1");
         listener.setRetryDelay("1h");
         settings.accept(listener);
+        return listener;
+    }
+
+    @Test
+    void anAccountWithoutTheExternalBindingTheCaRequiresNamesTheSettings() throws Exception {
+        Pebble eab = EAB_PEBBLE.pebble();
+        Diagnosis d = firstFailure(l -> {
+            l.setDirectory(eab.directoryUrl());
+            l.setCaTrust(eab.caTrustPem().toString());
+        }).lastError();
+        assertThat(d.kind()).isEqualTo(Diagnosis.Kind.ACCOUNT_REJECTED);
+        assertThat(d.evidence()).contains("only accepts accounts bound to an external account");
+        assertThat(d.setting()).isEqualTo("eabKid");
+        assertThat(d.fix()).contains("eabKid and eabHmacKey");
+    }
+
+    @Test
+    void aWrongExternalAccountKeyNamesTheKeySetting() throws Exception {
+        Pebble eab = EAB_PEBBLE.pebble();
+        Diagnosis d = firstFailure(l -> {
+            l.setDirectory(eab.directoryUrl());
+            l.setCaTrust(eab.caTrustPem().toString());
+            l.setEabKid(EAB_KID);
+            l.setEabHmacKey("d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXktd3Jvbmcta2V5LXdyb25n");
+        }).lastError();
+        assertThat(d.kind()).isEqualTo(Diagnosis.Kind.ACCOUNT_REJECTED);
+        assertThat(d.evidence()).contains(EAB_KID);
+        assertThat(d.setting()).isEqualTo("eabHmacKey");
+    }
+
+    @Test
+    void theRightExternalAccountBindingGetsTheCertificate() throws Exception {
+        Pebble eab = EAB_PEBBLE.pebble();
+        AutocertListener listener = listener(eab, l -> {
+            l.setDirectory(eab.directoryUrl());
+            l.setCaTrust(eab.caTrustPem().toString());
+            l.setEabKid(EAB_KID);
+            l.setEabHmacKey(EAB_HMAC);
+            l.setChallenges("tls-alpn-01");
+            l.setHttpsPort(EAB_TLS_PORT);
+        });
         try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).failures() > 0);
-            CertificateStatus status = listener.getAutocert().status().get(0);
-            assertThat(status.nextAttempt()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(30)));
-            return status;
+            await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).notAfter() != null);
+            assertThat(listener.getAutocert().status().get(0).failures()).isZero();
         }
     }
 
@@ -78,6 +156,28 @@ class FailureDiagnosisIT {
         assertThat(d.evidence()).contains("terms of service at");
         assertThat(d.message()).contains("acceptTerms=\"true\"");
         assertThat(Files.exists(dir.resolve("store/accounts"))).isFalse(); // no account key written before consent
+    }
+
+    @Test
+    void aRateLimitSaysUntilWhenAndTheCaIsNotAskedBeforeThen() throws Exception {
+        try (RateLimitingFront front = RateLimitingFront.start(PEBBLE.pebble(), Duration.ofHours(2))) {
+            // retryDelay 1s: our own back-off alone would ask again at once; the CA's Retry-After must win
+            firstFailure(l -> {
+                l.setDirectory(front.directoryUrl());
+                l.setRetryDelay("1s");
+            }, status -> {
+                Diagnosis d = status.lastError();
+                assertThat(d.kind()).isEqualTo(Diagnosis.Kind.RATE_LIMITED);
+                assertThat(d.evidence()).contains(RateLimitingFront.DETAIL)
+                        .contains("the limit lifts at " + front.limitLifts())
+                        .contains(RateLimitingFront.HELP);
+                assertThat(d.fix()).contains("wait");
+                assertThat(status.nextAttempt()).isAfterOrEqualTo(front.limitLifts());
+                assertThat(status.nextReason()).contains("rate limit lifts");
+                Thread.sleep(3000);
+                assertThat(front.refusedOrders()).isEqualTo(1);
+            });
+        }
     }
 
     @Test
