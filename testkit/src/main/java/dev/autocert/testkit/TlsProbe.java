@@ -164,12 +164,20 @@ public final class TlsProbe {
      * {@code roots} (see {@link #javaHandshake}); reads until the server closes.
      */
     public static HttpsResponse httpsGet(int port, String sni, String path, Collection<X509Certificate> roots) {
+        return httpsGet(port, sni, path, roots, Map.of());
+    }
+
+    /** {@link #httpsGet(int, String, String, Collection)} with extra request header fields. */
+    public static HttpsResponse httpsGet(int port, String sni, String path, Collection<X509Certificate> roots,
+                                         Map<String, String> headers) {
         try (SSLSocket socket = open("127.0.0.1", port, sni, roots)) {
             List<X509Certificate> chain = peerChain(socket);
             String hostHeader = (sni != null ? sni : "127.0.0.1") + (port == 443 ? "" : ":" + port);
+            StringBuilder extra = new StringBuilder();
+            headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader
-                    + "\r\nUser-Agent: autocert-testkit\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    + "\r\nUser-Agent: autocert-testkit\r\nAccept: */*\r\n" + extra + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return parseHttp(readAll(socket.getInputStream()), chain);

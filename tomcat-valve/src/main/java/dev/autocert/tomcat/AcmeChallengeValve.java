@@ -2,7 +2,6 @@ package dev.autocert.tomcat;
 
 import dev.autocert.Autocert;
 import dev.autocert.challenge.Http01Responder;
-import dev.autocert.status.StatusJson;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Request;
@@ -10,8 +9,6 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Answers {@code GET /.well-known/acme-challenge/{token}} from memory for every Host, also when no
@@ -22,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 public class AcmeChallengeValve extends ValveBase {
 
     private String statusPath;
+    private StatusPage statusPage = new StatusPage(null);
 
     /** Creates the valve; it supports async requests passing through it. */
     public AcmeChallengeValve() {
@@ -29,18 +27,26 @@ public class AcmeChallengeValve extends ValveBase {
     }
 
     /**
-     * @param statusPath where to answer the JSON status of every certificate, to loopback clients
-     *                   only; {@code null} (the default) for nowhere
+     * @param statusPath where to answer the JSON status of every certificate, to clients on this machine
+     *                   (and to {@link #setStatusRole the status role}); {@code null} (the default) for nowhere
      */
     public void setStatusPath(String statusPath) {
         this.statusPath = statusPath;
+    }
+
+    /**
+     * @param role a role of the Engine's {@code Realm} whose users may read the status from elsewhere, over HTTPS
+     *             with Basic credentials; {@code null} (the default) for clients on this machine only
+     */
+    public void setStatusRole(String role) {
+        this.statusPage = new StatusPage(role);
     }
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
         String path = request.getRequestURI();
         if (statusPath != null && statusPath.equals(path)) {
-            status(request, response);
+            statusPage.serve(request, response, getContainer().getRealm());
             return;
         }
         if (!Http01Responder.isChallengePath(path)) {
@@ -60,23 +66,6 @@ public class AcmeChallengeValve extends ValveBase {
         if ("GET".equals(request.getMethod())) {
             response.getOutputStream().write(reply.body());
         }
-        response.finishResponse();
-    }
-
-    private void status(Request request, Response response) throws IOException {
-        Autocert autocert = TomcatAutocert.current();
-        InetAddress client = InetAddress.getByName(request.getRemoteAddr());
-        if (autocert == null || !client.isLoopbackAddress()) {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            return;
-        }
-        byte[] body = StatusJson.render(autocert.status()).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
         response.finishResponse();
     }
 }

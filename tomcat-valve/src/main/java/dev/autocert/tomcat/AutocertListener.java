@@ -60,6 +60,7 @@ public class AutocertListener implements LifecycleListener {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private int httpsPort = 8443;
     private String statusPath;
+    private String statusRole;
     private AutocertJmx jmx;
     private String httpsAddress;
     private Autocert autocert;
@@ -242,6 +243,15 @@ public class AutocertListener implements LifecycleListener {
         this.statusPath = path;
     }
 
+    /**
+     * @param role a role of the Engine's {@code Realm} (e.g. from {@code conf/tomcat-users.xml}) whose users may
+     *             read the status page from other machines, over HTTPS with Basic credentials; by default only
+     *             clients on this machine may
+     */
+    public void setStatusRole(String role) {
+        this.statusRole = role;
+    }
+
     /** @return the running instance, for embedding code and tests; {@code null} before init or after a bad config */
     public Autocert getAutocert() {
         return autocert;
@@ -290,12 +300,16 @@ public class AutocertListener implements LifecycleListener {
             log.error(sm.getString("listener.badConfig", e.getMessage()));
             return;
         }
+        if (statusRole != null && statusPath == null) {
+            log.warn(sm.getString("listener.roleWithoutPath", statusRole));
+        }
         Set<ChallengeType> answerable = EnumSet.noneOf(ChallengeType.class);
         List<Connector> tls = new ArrayList<>();
         for (Service service : server.findServices()) {
             if (service.getContainer() != null) {
                 AcmeChallengeValve valve = new AcmeChallengeValve();
                 valve.setStatusPath(statusPath);
+                valve.setStatusRole(statusRole);
                 service.getContainer().getPipeline().addValve(valve);
             }
             for (Connector c : service.findConnectors()) {

@@ -23,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,9 +42,14 @@ class TomcatDropInIT extends DistributionTestSupport {
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
         newTomcat("tomcat.home").insertIntoServer(listenerLine("domains=\"a.test,www.a.test;b.test\" email=\"ops@a.test\""
                 + " acceptTerms=\"true\" httpsPort=\"" + httpsPort + "\" httpsAddress=\"127.0.0.1\""
-                + " statusPath=\"/.well-known/autocert-status\""
+                + " statusPath=\"/.well-known/autocert-status\" statusRole=\"autocert-status\""
                 // the self-check resolves names through the CA's DNS and fetches on the CA's HTTP-01 port
                 + " dnsResolver=\"127.0.0.1:" + pebble.dnsPort() + "\" httpChallengePort=\"" + httpPort + "\""));
+        Files.writeString(tomcat.base().resolve("conf/tomcat-users.xml"), "<tomcat-users>\n"
+                + "  <role rolename=\"autocert-status\"/>\n"
+                + "  <user username=\"ops\" password=\"ops-secret\" roles=\"autocert-status\"/>\n"
+                + "  <user username=\"dev\" password=\"dev-secret\" roles=\"manager-gui\"/>\n"
+                + "</tomcat-users>\n");
         int jmxPort = FreePorts.take();
         tomcat.jvmOption("-Dcom.sun.management.jmxremote.port=" + jmxPort)
                 .jvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
@@ -99,6 +105,18 @@ class TomcatDropInIT extends DistributionTestSupport {
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"www.a.test\"").contains("\"failures\": 0")
                 .contains("\"nextReason\": \"a third of the lifetime left\"").contains("\"validatedBy\": [\"http-01\"]");
+        // from elsewhere (here: through a proxy, which says so in X-Forwarded-For) only the status role gets it, over HTTPS
+        assertThat(statusFromElsewhere(roots, null).status()).isEqualTo(401);
+        assertThat(statusFromElsewhere(roots, null).headers().get("www-authenticate")).startsWith("Basic realm=");
+        assertThat(statusFromElsewhere(roots, "ops:wrong").status()).isEqualTo(401);
+        assertThat(statusFromElsewhere(roots, "dev:dev-secret").status()).isEqualTo(403);
+        TlsProbe.HttpsResponse granted = statusFromElsewhere(roots, "ops:ops-secret");
+        assertThat(granted.status()).isEqualTo(200);
+        assertThat(granted.body()).contains("\"name\": \"b.test\"");
+        HttpResponse<String> plainForwarded = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                        + "/.well-known/autocert-status")).header("X-Forwarded-For", "203.0.113.7")
+                .header("Authorization", basic("ops:ops-secret")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(plainForwarded.statusCode()).isEqualTo(403); // credentials are never accepted over plain HTTP
         BigInteger firstSerial = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots).get(0).getSerialNumber();
         try (JMXConnector jmx = JMXConnectorFactory.connect(
                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
@@ -123,5 +141,18 @@ class TomcatDropInIT extends DistributionTestSupport {
         // without SNI the added connector presents the first certificate, also after the restart
         TlsProbe.OpensslResult noSni = TlsProbe.openssl("127.0.0.1", httpsPort, null, null, null);
         assertThat(noSni.chain().get(0)).isEqualTo(servedBefore);
+    }
+
+    private TlsProbe.HttpsResponse statusFromElsewhere(List<X509Certificate> roots, String credentials) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("X-Forwarded-For", "203.0.113.7");
+        if (credentials != null) {
+            headers.put("Authorization", basic(credentials));
+        }
+        return TlsProbe.httpsGet(httpsPort, "a.test", "/.well-known/autocert-status", roots, headers);
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
