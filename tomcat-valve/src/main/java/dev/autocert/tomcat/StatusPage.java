@@ -1,6 +1,7 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.Autocert;
+import dev.autocert.status.StatusAccess;
 import dev.autocert.status.StatusJson;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Realm;
@@ -11,23 +12,19 @@ import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.util.Base64;
 
 /**
  * The JSON status of every certificate (like mod_md's {@code md-status}), off unless a path is set.
  * Given to a client on this machine, or, when a role is set, to a user of the Engine's {@code Realm}
- * holding it, over HTTPS with Basic credentials. A request forwarded by a proxy on this machine is not
- * local: it carries {@code X-Forwarded-For} or {@code Forwarded}. Everyone else gets 404, as if there
- * were no page.
+ * holding it, over HTTPS with Basic credentials ({@link StatusAccess}). Everyone else gets 404, as if
+ * there were no page.
  */
 final class StatusPage {
 
     private static final Log log = LogFactory.getLog(StatusPage.class);
     private static final StringManager sm = StringManager.getManager(StatusPage.class);
-    private static final String CHALLENGE = "Basic realm=\"Autocert status\", charset=\"UTF-8\"";
 
     private final String role;
 
@@ -52,9 +49,8 @@ final class StatusPage {
         }
     }
 
-    private static boolean isLocal(Request request) throws IOException {
-        return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress()
-                && request.getHeader("X-Forwarded-For") == null && request.getHeader("Forwarded") == null;
+    private static boolean isLocal(Request request) {
+        return StatusAccess.isLocal(request.getRemoteAddr(), request::getHeader);
     }
 
     /** @return whether the request's user holds the role; if not, the error has been sent */
@@ -68,9 +64,10 @@ final class StatusPage {
             response.sendError(HttpServletResponse.SC_FORBIDDEN);
             return false;
         }
-        Principal user = authenticate(request.getHeader("Authorization"), realm);
+        Principal user = StatusAccess.basic(request.getHeader("Authorization"))
+                .map(c -> realm.authenticate(c.user(), c.password())).orElse(null);
         if (user == null) {
-            response.setHeader("WWW-Authenticate", CHALLENGE);
+            response.setHeader("WWW-Authenticate", StatusAccess.CHALLENGE);
             response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
             return false;
         }
@@ -79,19 +76,5 @@ final class StatusPage {
             return false;
         }
         return true;
-    }
-
-    private static Principal authenticate(String authorization, Realm realm) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
-        }
-        String pair;
-        try {
-            pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        int colon = pair.indexOf(':');
-        return colon < 0 ? null : realm.authenticate(pair.substring(0, colon), pair.substring(colon + 1));
     }
 }
