@@ -38,11 +38,23 @@ class Http01ResponderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../etc", "abc", "", "../../../../etc/passwd", "aaaaaaaaaaaaaaaa/bbbb", "aaaaaaaaaaaaaaaa%2e", "aaaaaaaaaaaaaaaa?x=1"})
+    @ValueSource(strings = {"../etc", "abc", "", "../../../../etc/passwd", "aaaaaaaaaaaaaaaa/bbbb", "aaaaaaaaaaaaaaaa%2e", "aaaaaaaaaaaaaaaa?x=1",
+            "aaaaaaaaaaaaaaa@", "aaaaaaaaaaaaaaa[", "aaaaaaaaaaaaaaa`", "aaaaaaaaaaaaaaa{", "aaaaaaaaaaaaaaa:",
+            "aaaaaaaaaaaaaaa/", "aaaaaaaaaaaaaaa.", "aaaaaaaaaaaaaaa\u00e9", "aaaaaaaaaaaaaaa "})
     void malformedTokenIsNull(String token) {
         ChallengeBoard board = new ChallengeBoard();
         board.putHttp01(token, "should never be served");
         assertThat(new Http01Responder(board).answer(Http01Responder.PATH_PREFIX + token)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {16, 43, 256})
+    void everyBase64urlCharacterIsATokenCharacter(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String token = alphabet.repeat(5).substring(0, length);
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(token, "ok");
+        assertThat(new Http01Responder(board).answer(Http01Responder.PATH_PREFIX + token)).isEqualTo("ok");
     }
 
     @Test
