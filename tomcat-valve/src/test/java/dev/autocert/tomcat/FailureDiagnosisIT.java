@@ -69,16 +69,16 @@ class FailureDiagnosisIT {
     }
 
     private CertificateStatus firstFailure(Consumer<AutocertListener> settings) throws Exception {
-        return firstFailure(settings, status -> { });
+        return firstFailure(PEBBLE.pebble(), settings, status -> { });
     }
 
     /**
      * Runs a Tomcat whose listener has the test's settings until its first failed attempt, and hands the
      * status to {@code whileRunning} before Tomcat stops.
      */
-    private CertificateStatus firstFailure(Consumer<AutocertListener> settings, WhileRunning whileRunning)
+    private CertificateStatus firstFailure(Pebble pebble, Consumer<AutocertListener> settings, WhileRunning whileRunning)
             throws Exception {
-        AutocertListener listener = listener(PEBBLE.pebble(), settings);
+        AutocertListener listener = listener(pebble, settings);
         try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).failures() > 0);
             CertificateStatus status = listener.getAutocert().status().get(0);
@@ -105,11 +105,7 @@ class FailureDiagnosisIT {
 
     @Test
     void anAccountWithoutTheExternalBindingTheCaRequiresNamesTheSettings() throws Exception {
-        Pebble eab = EAB_PEBBLE.pebble();
-        Diagnosis d = firstFailure(l -> {
-            l.setDirectory(eab.directoryUrl());
-            l.setCaTrust(eab.caTrustPem().toString());
-        }).lastError();
+        Diagnosis d = firstFailure(EAB_PEBBLE.pebble(), l -> { }, status -> { }).lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.ACCOUNT_REJECTED);
         assertThat(d.evidence()).contains("only accepts accounts bound to an external account");
         assertThat(d.setting()).isEqualTo("eabKid");
@@ -118,13 +114,10 @@ class FailureDiagnosisIT {
 
     @Test
     void aWrongExternalAccountKeyNamesTheKeySetting() throws Exception {
-        Pebble eab = EAB_PEBBLE.pebble();
-        Diagnosis d = firstFailure(l -> {
-            l.setDirectory(eab.directoryUrl());
-            l.setCaTrust(eab.caTrustPem().toString());
+        Diagnosis d = firstFailure(EAB_PEBBLE.pebble(), l -> {
             l.setEabKid(EAB_KID);
             l.setEabHmacKey("d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXktd3Jvbmcta2V5LXdyb25n");
-        }).lastError();
+        }, status -> { }).lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.ACCOUNT_REJECTED);
         assertThat(d.evidence()).contains(EAB_KID);
         assertThat(d.setting()).isEqualTo("eabHmacKey");
@@ -132,10 +125,7 @@ class FailureDiagnosisIT {
 
     @Test
     void theRightExternalAccountBindingGetsTheCertificate() throws Exception {
-        Pebble eab = EAB_PEBBLE.pebble();
-        AutocertListener listener = listener(eab, l -> {
-            l.setDirectory(eab.directoryUrl());
-            l.setCaTrust(eab.caTrustPem().toString());
+        AutocertListener listener = listener(EAB_PEBBLE.pebble(), l -> {
             l.setEabKid(EAB_KID);
             l.setEabHmacKey(EAB_HMAC);
             l.setChallenges("tls-alpn-01");
@@ -162,7 +152,7 @@ class FailureDiagnosisIT {
     void aRateLimitSaysUntilWhenAndTheCaIsNotAskedBeforeThen() throws Exception {
         try (RateLimitingFront front = RateLimitingFront.start(PEBBLE.pebble(), Duration.ofHours(2))) {
             // retryDelay 1s: our own back-off alone would ask again at once; the CA's Retry-After must win
-            firstFailure(l -> {
+            firstFailure(PEBBLE.pebble(), l -> {
                 l.setDirectory(front.directoryUrl());
                 l.setRetryDelay("1s");
             }, status -> {
