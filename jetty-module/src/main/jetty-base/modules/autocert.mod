@@ -140,4 +140,11 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/autocert/
 # jetty.autocert.preflight=true
 ## The port the CA connects to for HTTP-01; only test CAs such as Pebble use another than 80
 # jetty.autocert.httpChallengePort=80
+
+### The JSON status of every certificate (like mod_md's md-status), off unless statusPath is set.
+## Clients on this machine get it; a request forwarded by a proxy (X-Forwarded-For, Forwarded) does not count.
+# jetty.autocert.statusPath=/.well-known/autocert-status
+## Users of this role in the Server's LoginService (e.g. a HashLoginService reading etc/realm.properties)
+## get it from elsewhere too, over HTTPS with Basic credentials.
+# jetty.autocert.statusRole=autocert-status
 # end::documentation[]

@@ -27,7 +27,9 @@ public final class StatusAccess {
      * @return whether the request comes from this machine and was not forwarded by a proxy
      */
     public static boolean isLocal(String remoteAddress, UnaryOperator<String> header) {
-        if (header.apply("X-Forwarded-For") != null || header.apply("Forwarded") != null) {
+        // the JDK reads a null or empty host name as the loopback address
+        if (remoteAddress == null || remoteAddress.isBlank()
+                || header.apply("X-Forwarded-For") != null || header.apply("Forwarded") != null) {
             return false;
         }
         try {

@@ -15,6 +15,8 @@ class StatusAccessTest {
         assertThat(StatusAccess.isLocal("127.0.0.1", name -> null)).isTrue();
         assertThat(StatusAccess.isLocal("::1", name -> null)).isTrue();
         assertThat(StatusAccess.isLocal("203.0.113.7", name -> null)).isFalse();
+        assertThat(StatusAccess.isLocal(null, name -> null)).isFalse();
+        assertThat(StatusAccess.isLocal("", name -> null)).isFalse();
         assertThat(StatusAccess.isLocal("127.0.0.1", Map.of("X-Forwarded-For", "203.0.113.7")::get)).isFalse();
         assertThat(StatusAccess.isLocal("127.0.0.1", Map.of("Forwarded", "for=203.0.113.7")::get)).isFalse();
     }

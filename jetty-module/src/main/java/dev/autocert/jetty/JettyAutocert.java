@@ -36,7 +36,9 @@ import java.util.stream.Collectors;
  * }</pre>
  * Call it after the connectors are added and before the server starts. It
  * <ul>
- * <li>inserts {@link AcmeChallengeHandler} below the Server (HTTP-01, ahead of every context);</li>
+ * <li>inserts {@link AcmeChallengeHandler} below the Server (HTTP-01, ahead of every context; and the JSON
+ * status at {@code statusPath}, for clients on this machine and, over HTTPS, for users of {@code statusRole} in
+ * the Server's {@code LoginService});</li>
  * <li>puts an {@link AcmeTlsDetector} in front of every TLS connector's own factory (TLS-ALPN-01,
  * TLS-SNI-01);</li>
  * <li>gives those connectors' SslContextFactories Autocert's key manager: stored certificates at once,
@@ -60,7 +62,8 @@ public final class JettyAutocert extends AbstractLifeCycle {
 
     /**
      * @param server         a server that is not started, with its connectors
-     * @param settings       setting name (see {@code dev.autocert.config.Setting}) to value; {@code null} or blank values are ignored
+     * @param settings       setting name (see {@code dev.autocert.config.Setting}, plus the Jetty-only {@code statusPath}
+     *                       and {@code statusRole}) to value; {@code null} or blank values are ignored
      * @param defaultStorage the store folder when {@code storage} is not set
      * @return the installed instance
      */
@@ -105,7 +108,6 @@ public final class JettyAutocert extends AbstractLifeCycle {
             throw new IllegalStateException("install Autocert before the server starts: its connectors cannot change later");
         }
         JettyAutocert installed = new JettyAutocert();
-        server.insertHandler(new AcmeChallengeHandler(installed::autocert));
         server.addBean(installed);
         server.addEventListener(new LifeCycle.Listener() {
             @Override
@@ -114,13 +116,16 @@ public final class JettyAutocert extends AbstractLifeCycle {
             }
         });
         Connectors connectors = Connectors.of(server);
+        StatusPage statusPage = null;
         try {
-            installed.activate(AutocertConfig.parse(settings, defaultStorage), connectors, passwords);
+            statusPage = StatusPage.of(settings);
+            installed.activate(AutocertConfig.parse(StatusPage.coreSettings(settings), defaultStorage), connectors, passwords);
         } catch (ConfigException e) {
             installed.problem = e.getMessage();
             LOG.error("Autocert is not active: {}", e.getMessage());
             ConnectorCertificates.temporaryOnly(connectors.factories());
         }
+        server.insertHandler(new AcmeChallengeHandler(installed::autocert, statusPage));
         return installed;
     }
 

@@ -2,6 +2,8 @@ package dev.autocert.jetty;
 
 import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -47,13 +49,16 @@ class BadConfigurationTest {
         }
     }
 
-    @Test
-    void anUnknownSettingIsNamed() throws Exception {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "domain     | typo.test       | Setting 'domain' is not a known setting",
+        "statusPath | autocert-status | Setting 'statusPath' is not a path starting with '/'",
+    })
+    void aBadSettingIsNamed(String name, String value, String problem) throws Exception {
         Map<String, String> settings = EmbeddedJetty.settings();
-        settings.put("domain", "typo.test");
+        settings.put(name, value);
         try (EmbeddedJetty jetty = new EmbeddedJetty(settings, storage)) {
-            assertThat(jetty.autocert.configurationProblem()).hasValueSatisfying(p -> assertThat(p)
-                    .contains("'domain' is not a known setting"));
+            assertThat(jetty.autocert.configurationProblem()).hasValueSatisfying(p -> assertThat(p).contains(problem));
         }
     }
 }

@@ -50,7 +50,12 @@ final class EmbeddedJetty implements AutoCloseable {
     }
 
     EmbeddedJetty(Map<String, String> settings, Path storage) throws Exception {
-        this(settings, storage, false, tls -> { }, null);
+        this(settings, storage, false, tls -> { }, null, server -> { });
+    }
+
+    /** @param serverSetup what the application adds to its Server before Autocert is installed, e.g. a LoginService bean */
+    EmbeddedJetty(Map<String, String> settings, Path storage, Consumer<Server> serverSetup) throws Exception {
+        this(settings, storage, false, tls -> { }, null, serverSetup);
     }
 
     /**
@@ -60,6 +65,11 @@ final class EmbeddedJetty implements AutoCloseable {
      */
     EmbeddedJetty(Map<String, String> settings, Path storage, boolean proxyProtocol, Consumer<SslContextFactory.Server> tlsSetup,
                   String toldAutocert) throws Exception {
+        this(settings, storage, proxyProtocol, tlsSetup, toldAutocert, server -> { });
+    }
+
+    private EmbeddedJetty(Map<String, String> settings, Path storage, boolean proxyProtocol, Consumer<SslContextFactory.Server> tlsSetup,
+                          String toldAutocert, Consumer<Server> serverSetup) throws Exception {
         ServerConnector http = new ServerConnector(server, new HttpConnectionFactory());
         http.setHost("127.0.0.1");
         http.setPort(httpPort);
@@ -87,6 +97,7 @@ final class EmbeddedJetty implements AutoCloseable {
             }
         });
         tlsSetup.accept(tls);
+        serverSetup.accept(server);
         autocert = JettyAutocert.install(server, settings, storage, toldAutocert);
         server.start();
     }

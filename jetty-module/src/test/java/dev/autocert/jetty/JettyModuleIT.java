@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * Jetty gets two certificates (one with two names) from Pebble — once when Pebble can reach only the
  * TLS port (TLS-ALPN-01), once when it can reach only the HTTP port (HTTP-01) — serves them next to
  * an ee10/ee11 webapp with h2 untouched, never shows them to an acme-tls/1 client, and serves them
- * again after a restart with the CA gone.
+ * again after a restart with the CA gone; the JSON status page answers this machine and a role of the
+ * Server's LoginService.
  */
 class JettyModuleIT {
 
@@ -118,8 +119,10 @@ class JettyModuleIT {
         // Pebble reaches only the HTTP port: its TLS-ALPN-01 port is one nothing listens on
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
         jetty = new JettyDistribution(home, work.resolve("base")).unpack(module);
-        jetty.addModules("autocert,ee10-deploy");
-        jetty.rootWebapp("hello from ee10\n").appendToIni("autocert", settings(null));
+        jetty.addModules("autocert,ee10-deploy,demo-realm"); // demo-realm: a HashLoginService bean on the Server
+        Files.writeString(jetty.base().resolve("etc/jetty-demo-realm.properties"), "ops: ops-secret,autocert-status\ndev: dev-secret,user\n");
+        jetty.rootWebapp("hello from ee10\n").appendToIni("autocert", settings(null))
+                .appendToIni("autocert", "jetty.autocert.statusPath=/.well-known/autocert-status", "jetty.autocert.statusRole=autocert-status");
 
         long started = System.nanoTime();
         start();
@@ -142,6 +145,16 @@ class JettyModuleIT {
                 + "/.well-known/acme-challenge/unknownToken_0123456789")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(TlsProbe.httpsGet(httpsPort, "b.test", "/", roots).body()).contains("hello from ee10");
+
+        // the status page: this machine gets it; from elsewhere (a proxy says so) the role's users, over HTTPS
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/.well-known/autocert-status")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"validatedBy\": [\"http-01\"]");
+        assertThat(StatusPageTest.fromElsewhere(httpsPort, roots, null).status()).isEqualTo(401);
+        assertThat(StatusPageTest.fromElsewhere(httpsPort, roots, "dev:dev-secret").status()).isEqualTo(403);
+        assertThat(StatusPageTest.fromElsewhere(httpsPort, roots, "ops:ops-secret").body()).contains("\"name\": \"b.test\"");
+        assertThat(jetty.console()).contains("for role 'autocert-status' of the LoginService").doesNotContain("ops-secret");
         assertNoAutocertWarnings(jetty.console());
     }
 

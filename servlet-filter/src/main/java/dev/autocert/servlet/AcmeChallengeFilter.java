@@ -2,6 +2,7 @@ package dev.autocert.servlet;
 
 import dev.autocert.Autocert;
 import dev.autocert.challenge.Http01Responder;
+import dev.autocert.config.ConfigException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -23,8 +24,9 @@ import java.util.EnumSet;
  * {@link AutocertContextListener}) on {@value #URL_PATTERN}, ahead of the application's own filters, so
  * security filters, login redirects and rewrites never see these requests. While Autocert runs,
  * unknown tokens get 404; while it is idle or off, requests pass on to the application (which may
- * serve such files itself). To place the filter yourself, declare it in {@code web.xml} under the
- * name {@value #NAME}; it is then not registered again.
+ * serve such files itself). With {@code statusPath} set, the filter is mapped to that path too and
+ * serves the {@link StatusPage} there. To place the filter yourself, declare it in {@code web.xml} under
+ * the name {@value #NAME} (mapped to the status path too, if you set one); it is then not registered again.
  */
 public class AcmeChallengeFilter implements Filter {
 
@@ -55,8 +57,18 @@ public class AcmeChallengeFilter implements Filter {
             return false;
         }
         filter.setAsyncSupported(true);
-        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, URL_PATTERN);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, urlPatterns(context));
         return true;
+    }
+
+    /** @return the challenge pattern, and the status page's path when one is set */
+    private static String[] urlPatterns(ServletContext context) {
+        try {
+            return StatusPage.path(SettingSources.of(context)).map(status -> new String[] {URL_PATTERN, status})
+                    .orElse(new String[] {URL_PATTERN});
+        } catch (ConfigException e) {
+            return new String[] {URL_PATTERN}; // AutocertContextListener reports the bad path
+        }
     }
 
     @Override
@@ -74,6 +86,11 @@ public class AcmeChallengeFilter implements Filter {
         String uri = http.getRequestURI();
         String contextPath = http.getContextPath();
         String path = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+        StatusPage status = (StatusPage) context.getAttribute(StatusPage.ATTRIBUTE);
+        if (status != null && status.path().equals(path)) {
+            status.serve(http, out);
+            return;
+        }
         Autocert autocert = Http01Responder.isChallengePath(path)
                 ? (Autocert) context.getAttribute(AutocertContextListener.ATTRIBUTE) : null;
         if (autocert == null) {

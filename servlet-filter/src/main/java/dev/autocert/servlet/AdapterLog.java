@@ -22,6 +22,10 @@ final class AdapterLog {
         this.fallback = LoggerFactory.getILoggerFactory() instanceof NOPLoggerFactory;
     }
 
+    void debug(String message) {
+        LOG.debug(message);
+    }
+
     void info(String message) {
         LOG.info(message);
     }

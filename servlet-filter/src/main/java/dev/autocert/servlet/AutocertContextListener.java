@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * <p>
  * HTTP-01 needs the root context: elsewhere the listener logs {@code HTTP01_NOT_AT_ROOT} with the
  * options and requests nothing from the CA. A bad setting is logged with its fix; the webapp starts
- * anyway.
+ * anyway. With {@code statusPath} set it publishes the {@link StatusPage}.
  */
 public class AutocertContextListener implements ServletContextListener {
 
@@ -72,6 +72,7 @@ public class AutocertContextListener implements ServletContextListener {
                     war.connectorKeystorePassword(), ConnectorReload.forServer(context.getServerInfo(), base), log));
         }
         context.setAttribute(ATTRIBUTE, autocert);
+        publishStatus(context, war, log);
         log.info("Autocert manages " + config.certificates().size() + " certificate(s) "
                 + config.certificates().stream().map(c -> c.domains().toString()).collect(Collectors.joining(" "))
                 + " in " + where(context) + "; store " + config.storage() + "; connector keystore "
@@ -90,6 +91,19 @@ public class AutocertContextListener implements ServletContextListener {
             return;
         }
         startOutsideWebappLoader(context, autocert::start);
+    }
+
+    private void publishStatus(ServletContext context, WarConfig war, AdapterLog log) {
+        if (war.statusPath() == null) {
+            if (war.statusRole() != null) {
+                log.warn("statusRole '" + war.statusRole() + "' has no effect without statusPath: set autocert.statusPath="
+                        + "/.well-known/autocert-status to publish the status page");
+            }
+            return;
+        }
+        context.setAttribute(StatusPage.ATTRIBUTE, new StatusPage(war.statusPath(), war.statusRole(), autocert, log));
+        log.info("Autocert status at " + context.getContextPath() + war.statusPath() + " for clients on this machine"
+                + (war.statusRole() == null ? "" : " and, over HTTPS, for role '" + war.statusRole() + "' of the container's realm"));
     }
 
     /**
@@ -130,6 +144,7 @@ public class AutocertContextListener implements ServletContextListener {
         }
         ServletContext context = event.getServletContext();
         context.removeAttribute(ATTRIBUTE);
+        context.removeAttribute(StatusPage.ATTRIBUTE);
         context.removeAttribute(CLAIM);
         owner = false;
         if (autocert != null) {

@@ -13,16 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The validated settings of one webapp: core's settings plus the connector keystore of
- * {@link WarSetting}.
+ * The validated settings of one webapp: core's settings plus those of {@link WarSetting}.
  *
  * @param core                      core's settings
  * @param connectorKeystore         the keystore the container's TLS connector reads, or {@code null}
  *                                  when certificates are only stored
  * @param connectorKeystorePassword its password
+ * @param statusPath                where the JSON status is served, or {@code null} for nowhere
+ * @param statusRole                the realm role that may read it from elsewhere, or {@code null}
  * @param origins                   for each setting given, its name and source (never its value)
  */
-record WarConfig(AutocertConfig core, Path connectorKeystore, String connectorKeystorePassword, List<String> origins) {
+record WarConfig(AutocertConfig core, Path connectorKeystore, String connectorKeystorePassword, String statusPath,
+                 String statusRole, List<String> origins) {
 
     /**
      * @param sources where settings come from
@@ -52,22 +54,18 @@ record WarConfig(AutocertConfig core, Path connectorKeystore, String connectorKe
             });
         }
         AutocertConfig config = AutocertConfig.parse(core, base.defaultStorage());
-        Path keystore = null;
-        Optional<SettingSources.Value> path = get(sources, WarSetting.CONNECTOR_KEYSTORE);
-        if (path.isPresent()) {
-            keystore = base.resolve(path.get().value());
-            origins.add(WarSetting.CONNECTOR_KEYSTORE.key() + " (" + path.get().origin() + ")");
-        }
-        String password = config.keystorePassword();
-        Optional<SettingSources.Value> pw = get(sources, WarSetting.CONNECTOR_KEYSTORE_PASSWORD);
-        if (pw.isPresent()) {
-            password = pw.get().value();
-            origins.add(WarSetting.CONNECTOR_KEYSTORE_PASSWORD.key() + " (" + pw.get().origin() + ")");
-        }
-        return Optional.of(new WarConfig(config, keystore, password, List.copyOf(origins)));
+        Path keystore = get(sources, WarSetting.CONNECTOR_KEYSTORE, origins).map(base::resolve).orElse(null);
+        String password = get(sources, WarSetting.CONNECTOR_KEYSTORE_PASSWORD, origins).orElse(config.keystorePassword());
+        Optional<String> statusPath = get(sources, WarSetting.STATUS_PATH, origins);
+        String checkedStatusPath = statusPath.isEmpty() ? null : StatusPage.checkedPath(statusPath.get());
+        String statusRole = get(sources, WarSetting.STATUS_ROLE, origins).orElse(null);
+        return Optional.of(new WarConfig(config, keystore, password, checkedStatusPath, statusRole, List.copyOf(origins)));
     }
 
-    private static Optional<SettingSources.Value> get(SettingSources sources, WarSetting setting) {
-        return sources.get(setting.key(), setting.environmentVariable());
+    /** @return the setting's value, its name and source added to {@code origins} when it is set */
+    private static Optional<String> get(SettingSources sources, WarSetting setting, List<String> origins) {
+        Optional<SettingSources.Value> value = sources.get(setting.key(), setting.environmentVariable());
+        value.ifPresent(v -> origins.add(setting.key() + " (" + v.origin() + ")"));
+        return value.map(SettingSources.Value::value);
     }
 }

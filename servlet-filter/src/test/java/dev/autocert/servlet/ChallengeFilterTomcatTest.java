@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,13 +44,7 @@ class ChallengeFilterTomcatTest {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("autocert.domains", "a.test");
-        p.put("autocert.directory", "http://127.0.0.1:" + FreePorts.take() + "/dir");
-        p.put("autocert.acceptTerms", "true");
-        p.put("autocert.storage", dir.resolve("store").toString());
-        p.put("autocert.retryDelay", "1h");
-        return p;
+        return TestWebapp.settings(dir);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,13 +37,23 @@ final class ItSupport {
 
     /** Zips the sample webapp that the build assembled (samples/webapp-war content + WEB-INF/lib) into a WAR. */
     static Path sampleWar(Path target) throws IOException {
+        return sampleWar(target, UnaryOperator.identity());
+    }
+
+    /** @param webXml what the application's developer changes in the sample's {@code WEB-INF/web.xml} */
+    static Path sampleWar(Path target, UnaryOperator<String> webXml) throws IOException {
         Path webapp = property("autocert.webapp");
         Files.createDirectories(target.getParent());
         try (OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out);
              Stream<Path> files = Files.walk(webapp)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                zip.putNextEntry(new ZipEntry(webapp.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, zip);
+                String name = webapp.relativize(f).toString().replace('\\', '/');
+                zip.putNextEntry(new ZipEntry(name));
+                if (name.equals("WEB-INF/web.xml")) {
+                    zip.write(webXml.apply(Files.readString(f)).getBytes(StandardCharsets.UTF_8));
+                } else {
+                    Files.copy(f, zip);
+                }
                 zip.closeEntry();
             }
         }

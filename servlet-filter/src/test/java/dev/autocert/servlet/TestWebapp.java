@@ -1,5 +1,6 @@
 package dev.autocert.servlet;
 
+import dev.autocert.testkit.FreePorts;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletRequest;
@@ -9,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,6 +29,20 @@ final class TestWebapp {
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException {
             ((HttpServletResponse) response).sendError(403, "refused by the application");
         }
+    }
+
+    /**
+     * @param dir a folder of the test's own, for the store
+     * @return the context-params of a webapp managing a.test at a CA nobody listens on (a mutable map)
+     */
+    static Map<String, String> settings(Path dir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("autocert.domains", "a.test");
+        p.put("autocert.directory", "http://127.0.0.1:" + FreePorts.take() + "/dir");
+        p.put("autocert.acceptTerms", "true");
+        p.put("autocert.storage", dir.resolve("store").toString());
+        p.put("autocert.retryDelay", "1h");
+        return p;
     }
 
     static void write(Path docBase, Map<String, String> contextParams) throws IOException {

@@ -1,0 +1,172 @@
+package dev.autocert.jetty;
+
+import dev.autocert.Autocert;
+import dev.autocert.config.ConfigException;
+import dev.autocert.status.StatusAccess;
+import dev.autocert.status.StatusJson;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON status of every certificate (like mod_md's {@code md-status}), off unless {@code statusPath}
+ * is set. Given to a client on this machine, or, when {@code statusRole} is set, to a user of the
+ * Server's {@code LoginService} holding that role, over HTTPS with Basic credentials
+ * ({@link StatusAccess}). Everyone else gets 404, as if there were no page. Served by
+ * {@link AcmeChallengeHandler}, ahead of every context.
+ */
+final class StatusPage {
+
+    /** The setting naming the page's path, e.g. {@code /.well-known/autocert-status}. */
+    static final String PATH_SETTING = "statusPath";
+    /** The setting naming the role that may read the page from elsewhere. */
+    static final String ROLE_SETTING = "statusRole";
+    /** The settings only the Jetty adapter reads; core does not know them. */
+    static final List<String> SETTINGS = List.of(PATH_SETTING, ROLE_SETTING);
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusPage.class);
+
+    private final String path;
+    private final String role;
+    private volatile LoginServiceRole users;
+
+    private StatusPage(String path, String role) {
+        this.path = path;
+        this.role = role;
+    }
+
+    /**
+     * @param settings every setting given to {@link JettyAutocert}, core's and Jetty's
+     * @return the page {@code statusPath} asks for, or {@code null} when it is not set (the default)
+     * @throws ConfigException when {@code statusPath} is not an absolute path
+     */
+    static StatusPage of(Map<String, String> settings) throws ConfigException {
+        String path = value(settings, PATH_SETTING);
+        String role = value(settings, ROLE_SETTING);
+        if (path == null) {
+            if (role != null) {
+                LOG.warn("statusRole '{}' has no effect without statusPath: set jetty.autocert.statusPath="
+                        + "/.well-known/autocert-status to publish the status page", role);
+            }
+            return null;
+        }
+        if (!path.startsWith("/")) {
+            throw new ConfigException(PATH_SETTING, "is not a path starting with '/': " + path,
+                    "set it to e.g. /.well-known/autocert-status, or remove it to publish no status page");
+        }
+        return new StatusPage(path, role);
+    }
+
+    /**
+     * @param settings every setting given to {@link JettyAutocert}
+     * @return the settings core reads: all but {@link #SETTINGS}
+     */
+    static Map<String, String> coreSettings(Map<String, String> settings) {
+        Map<String, String> core = new LinkedHashMap<>(settings);
+        core.keySet().removeIf(key -> SETTINGS.stream().anyMatch(key.trim()::equalsIgnoreCase));
+        return core;
+    }
+
+    private static String value(Map<String, String> settings, String name) {
+        return settings.entrySet().stream().filter(e -> e.getKey().trim().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).filter(v -> v != null && !v.isBlank()).map(String::trim)
+                .findFirst().orElse(null);
+    }
+
+    /** @return whether this request path is the page's */
+    boolean isAt(String requestPath) {
+        return path.equals(requestPath);
+    }
+
+    /**
+     * Finds the users of the role once the server starts; warns when there is nobody to ask.
+     *
+     * @param server the server the page is served by
+     */
+    void start(Server server) {
+        if (role == null) {
+            LOG.info("Autocert status at {} for clients on this machine", path);
+            return;
+        }
+        try {
+            users = LoginServiceRole.find(server, role);
+        } catch (NoClassDefFoundError e) {
+            users = null; // jetty-security is not on the class path, so there can be no LoginService either
+        }
+        if (users == null) {
+            LOG.warn("statusRole '{}' is set but the Server has no LoginService to check it against: add one as a "
+                    + "Server bean (e.g. an XML in your jetty-base calling addBean with a HashLoginService that reads "
+                    + "etc/realm.properties, with the security module enabled); until then only clients on this "
+                    + "machine get the status at {}", role, path);
+        } else {
+            LOG.info("Autocert status at {} for clients on this machine and, over HTTPS, for role '{}' of {}",
+                    path, role, users);
+        }
+    }
+
+    /**
+     * Answers the request, which is at the page's path.
+     *
+     * @param autocert the running instance, or {@code null} when Autocert is not active (then 404)
+     */
+    void serve(Autocert autocert, Request request, Response response, Callback callback) {
+        boolean local = isLocal(request);
+        if (autocert == null || !local && role == null) {
+            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        } else if (local || admitted(request, response, callback)) {
+            byte[] body = StatusJson.render(autocert.status()).getBytes(StandardCharsets.UTF_8);
+            response.setStatus(HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    private static boolean isLocal(Request request) {
+        // only an IP peer can be on this machine; another kind of address must not reach the name lookup
+        return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress
+                && StatusAccess.isLocal(Request.getRemoteAddr(request), request.getHeaders()::get);
+    }
+
+    /** @return whether the request's user holds the role; if not, the error has been written */
+    private boolean admitted(Request request, Response response, Callback callback) {
+        if (!request.isSecure()) {
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "The Autocert status is given to role '"
+                    + role + "' over HTTPS only; behind a proxy that terminates TLS, add Jetty's ForwardedRequestCustomizer"
+                    + " (the http-forwarded module) so Jetty knows the request was HTTPS");
+            return false;
+        }
+        LoginServiceRole known = users;
+        if (known == null) {
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            return false;
+        }
+        LoginServiceRole.Verdict verdict = StatusAccess.basic(request.getHeaders().get(HttpHeader.AUTHORIZATION))
+                .map(credentials -> known.check(credentials, request)).orElse(LoginServiceRole.Verdict.NOT_AUTHENTICATED);
+        switch (verdict) {
+            case NOT_AUTHENTICATED -> {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, StatusAccess.CHALLENGE);
+                Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401);
+            }
+            case NOT_IN_ROLE -> Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
+                    "The Autocert status is given to role '" + role + "' only");
+            case IN_ROLE -> {
+                return true;
+            }
+        }
+        return false;
+    }
+}
