@@ -93,6 +93,11 @@ final class StatusPage {
 
     /** Logs the Basic credentials' user in through the container, then asks for the role. */
     private void serveToRole(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getUserPrincipal() != null) {
+            // already signed in to the webapp (e.g. its form login): its session's roles count, no second login
+            answerByRole(request, response);
+            return;
+        }
         Optional<StatusAccess.Credentials> credentials = StatusAccess.basic(request.getHeader("Authorization"));
         if (credentials.isEmpty() || !loggedIn(request, credentials.get())) {
             response.setHeader("WWW-Authenticate", StatusAccess.CHALLENGE);
@@ -100,13 +105,17 @@ final class StatusPage {
             return;
         }
         try {
-            if (request.isUserInRole(role)) {
-                writeStatus(response);
-            } else {
-                response.sendError(HttpServletResponse.SC_FORBIDDEN, "The Autocert status is given to role '" + role + "' only");
-            }
+            answerByRole(request, response);
         } finally {
             logOut(request);
+        }
+    }
+
+    private void answerByRole(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.isUserInRole(role)) {
+            writeStatus(response);
+        } else {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, "The Autocert status is given to role '" + role + "' only");
         }
     }
 

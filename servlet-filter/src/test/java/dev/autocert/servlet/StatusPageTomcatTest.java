@@ -7,7 +7,11 @@ import dev.autocert.testkit.TlsProbe;
 import jakarta.servlet.FilterRegistration;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.authenticator.BasicAuthenticator;
 import org.apache.catalina.realm.GenericPrincipal;
+import org.apache.tomcat.util.descriptor.web.LoginConfig;
+import org.apache.tomcat.util.descriptor.web.SecurityCollection;
+import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 import org.apache.catalina.realm.RealmBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +139,25 @@ class StatusPageTomcatTest {
         assertThat(realm.logins).hasValue(4);
         assertThat(granted.headers()).doesNotContainKey("set-cookie"); // the login made no session
         assertThat(logs.text()).contains("for role 'autocert-status' of the container's realm").doesNotContain("secret");
+    }
+
+    @Test
+    void aUserTheWebappAlreadySignedInIsJudgedByHisRoles() throws Exception {
+        Context ctx = tomcat.deploy("", dir.resolve("root"), settings(PATH, ROLE));
+        ctx.setRealm(realm);
+        // the webapp itself guards the path with BASIC: the container signs the user in before any filter runs
+        SecurityCollection path = new SecurityCollection();
+        path.addPattern(PATH);
+        SecurityConstraint signedIn = new SecurityConstraint();
+        signedIn.addAuthRole(SecurityConstraint.ROLE_ALL_AUTHENTICATED_USERS);
+        signedIn.addCollection(path);
+        ctx.addConstraint(signedIn);
+        ctx.setLoginConfig(new LoginConfig("BASIC", "app", null, null));
+        ctx.getPipeline().addValve(new BasicAuthenticator());
+        tomcat.start();
+        assertThat(fromElsewhere("ops:ops-secret").status()).isEqualTo(200);
+        assertThat(fromElsewhere("dev:dev-secret").status()).isEqualTo(403);
+        assertThat(realm.logins).as("no second login on top of the container's").hasValue(2);
     }
 
     @Test
