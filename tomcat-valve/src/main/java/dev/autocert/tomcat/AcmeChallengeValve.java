@@ -46,14 +46,14 @@ public class AcmeChallengeValve extends ValveBase {
     public void invoke(Request request, Response response) throws IOException, ServletException {
         String path = request.getRequestURI();
         if (statusPath != null && statusPath.equals(path)) {
-            statusPage.serve(request, response, getContainer().getRealm());
+            statusPage.serve(TomcatAutocert.of(getContainer()), request, response, getContainer().getRealm());
             return;
         }
         if (!Http01Responder.isChallengePath(path)) {
             getNext().invoke(request, response);
             return;
         }
-        Autocert autocert = TomcatAutocert.current();
+        Autocert autocert = TomcatAutocert.of(getContainer());
         Http01Responder.Reply reply = autocert == null ? Http01Responder.Reply.NOT_FOUND
                 : autocert.http01().reply(request.getMethod(), path);
         if (!reply.found()) {

@@ -31,7 +31,7 @@ public class AutocertJsseImplementation extends JSSEImplementation {
         @Override
         public KeyManager[] getKeyManagers() throws Exception {
             KeyManager[] managers = super.getKeyManagers();
-            Autocert autocert = TomcatAutocert.current();
+            Autocert autocert = TomcatAutocert.of(sslHostConfig);
             if (autocert != null) {
                 for (int i = 0; i < managers.length; i++) {
                     if (managers[i] instanceof X509ExtendedKeyManager x) {

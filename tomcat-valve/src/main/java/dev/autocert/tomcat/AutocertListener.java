@@ -282,8 +282,8 @@ public class AutocertListener implements LifecycleListener {
                 }
             }
             case Lifecycle.AFTER_DESTROY_EVENT -> {
-                if (TomcatAutocert.current() == autocert) {
-                    TomcatAutocert.set(null);
+                if (autocert != null) {
+                    TomcatAutocert.release(autocert);
                 }
                 autocert = null;
             }
@@ -344,6 +344,16 @@ public class AutocertListener implements LifecycleListener {
         }
         autocert = Autocert.create(config, answerable);
         TomcatAutocert.set(autocert);
+        for (Service service : server.findServices()) {
+            if (service.getContainer() != null) {
+                TomcatAutocert.bind(service.getContainer(), autocert);
+            }
+            for (Connector c : service.findConnectors()) {
+                for (SSLHostConfig host : c.findSslHostConfigs()) {
+                    TomcatAutocert.bind(host, autocert);
+                }
+            }
+        }
         autocert.loadStored();
         autocert.addListener(new Events());
         log.info(sm.getString("listener.started", config.certificates().size(), config.directory(), config.storage(),

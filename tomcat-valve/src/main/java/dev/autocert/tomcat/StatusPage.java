@@ -33,8 +33,8 @@ final class StatusPage {
         this.role = role == null || role.isBlank() ? null : role.trim();
     }
 
-    void serve(Request request, Response response, Realm realm) throws IOException {
-        Autocert autocert = TomcatAutocert.current();
+    /** @param autocert the instance whose status it is, or {@code null} when Autocert is not active (then 404) */
+    void serve(Autocert autocert, Request request, Response response, Realm realm) throws IOException {
         if (autocert == null || !isLocal(request) && role == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
         } else if (isLocal(request) || admitted(request, response, realm)) {

@@ -175,6 +175,41 @@ class AutocertListenerTest {
         assertThatThrownBy(() -> connect(httpsPort, wrong, null).close()).isInstanceOf(java.io.IOException.class);
     }
 
+    @Test
+    void twoTomcatsInOneJvmEachServeTheirOwnCertificatesAndChallenges() throws Exception {
+        int httpA = FreePorts.take();
+        int httpB = FreePorts.take();
+        AutocertListener a = listener("a.test");
+        a.setStorage(dir.resolve("store-a").toString());
+        a.setHttpsPort(FreePorts.take());
+        AutocertListener b = listener("b.test");
+        b.setStorage(dir.resolve("store-b").toString());
+        b.setHttpsPort(FreePorts.take());
+        try (EmbeddedTomcat tomcatA = new EmbeddedTomcat(dir.resolve("base-a"), httpA, a).start();
+             EmbeddedTomcat tomcatB = new EmbeddedTomcat(dir.resolve("base-b"), httpB, b).start()) {
+            CertifiedKey certA = SelfSigned.temporary(List.of("a.test"), dev.autocert.config.KeyType.EC256);
+            CertifiedKey certB = SelfSigned.temporary(List.of("b.test"), dev.autocert.config.KeyType.EC256);
+            a.getAutocert().liveCertificates().install(certA);
+            b.getAutocert().liveCertificates().install(certB);
+            try (SSLSocket s = connect(tomcatA.tomcat.getService().findConnectors()[1].getLocalPort(), "a.test", null)) {
+                assertThat(s.getSession().getPeerCertificates()[0]).isEqualTo(certA.leaf());
+            }
+            try (SSLSocket s = connect(tomcatB.tomcat.getService().findConnectors()[1].getLocalPort(), "b.test", null)) {
+                assertThat(s.getSession().getPeerCertificates()[0]).isEqualTo(certB.leaf());
+            }
+
+            String token = "only-on-the-board-of-a";
+            a.getAutocert().challengeBoard().putHttp01(token, token + ".thumbprint");
+            assertThat(get(httpA, "/.well-known/acme-challenge/" + token).statusCode()).isEqualTo(200);
+            assertThat(get(httpB, "/.well-known/acme-challenge/" + token).statusCode()).isEqualTo(404);
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static SSLSocket connect(int port, String sni, String alpn) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {new X509TrustManager() {
