@@ -171,7 +171,7 @@ NCPU="$(nproc)"
     echo "load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "java=$(java -version 2>&1 | sed -n 2p)"
     echo "openssl=$(openssl version 2>/dev/null || echo '?')"
-    echo "wrk=$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2 || echo '?')"
+    echo "wrk=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)"
     echo "settings=tls ${TLS_PASSES} passes (fresh JVMs each) x ${TLS_ROUNDS} rounds x ${TLS_SECS}s, ${TLS_THREADS} client threads, warm-up ${TLS_WARMUP_HANDSHAKES} handshakes (<= ${TLS_WARMUP_SECS}s) per server, ${CERTS} certs; http ${HTTP_PASSES} passes x ${HTTP_ROUNDS} rounds x ${HTTP_SECS}s, warm-up ${HTTP_WARMUP_SECS}s per server and path; quiet wait <= ${QUIET_MAX_SECS}s for < ${QUIET_PCT}% busy; server JVM opts '${BENCH_JAVA_OPTS}'"
 } >"$OUT/env.txt"
 
@@ -395,6 +395,27 @@ bench_http() {
     done
 }
 
+# http_plan_rounds <pass> <label> <"bench config server port path">...: the HTTP benchmarks' method for
+# one pass over running servers: a warm-up of HTTP_WARMUP_SECS per server and path, then HTTP_ROUNDS
+# timed rounds of every item, the starting item rotating from round to round
+http_plan_rounds() {
+    local pass="$1" label="$2"; shift 2
+    local plan=("$@") item b c s p u r g i n="$#"
+    log "$label: JVM warm-up, ${HTTP_WARMUP_SECS}s per server and path"
+    for item in "${plan[@]}"; do
+        read -r b c s p u <<<"$item"
+        http_run "$b-warmup" "$c" "w$pass" "$s" "$HTTP_WARMUP_SECS" "http://127.0.0.1:$p$u"
+    done
+    log "$label: $HTTP_ROUNDS rounds x ${HTTP_SECS}s, round-robin (start rotates), wrk -t2 -c32"
+    for r in $(seq "$HTTP_ROUNDS"); do
+        g=$(( (pass - 1) * HTTP_ROUNDS + r ))
+        for i in $(seq 0 $((n - 1))); do
+            read -r b c s p u <<<"${plan[$(( (i + g - 1) % n ))]}"
+            http_run "$b" "$c" "$g" "$s" "$HTTP_SECS" "http://127.0.0.1:$p$u"
+        done
+    done
+}
+
 http_pass() {   # http_pass <pass> <webroot>
     local pass="$1" www="$2" q="-p$1" token="$HTTP_TOKEN"
     start_server "http-no-valve$q" --http --webroot "$www"
@@ -415,20 +436,7 @@ http_pass() {   # http_pass <pass> <webroot>
     local plan=()
     wants http-overhead && plan+=("http-overhead no-valve http-no-valve$q $p0 /static/$token" "http-overhead valve http-valve$q $pv /static/$token")
     wants http01 && plan+=("http01 webroot http-no-valve$q $p0 /.well-known/acme-challenge/$token" "http01 valve http-valve$q $pv /.well-known/acme-challenge/$token")
-    local item b c s u r g i n="${#plan[@]}"
-    log "HTTP pass $pass: JVM warm-up, ${HTTP_WARMUP_SECS}s per server and path"
-    for item in "${plan[@]}"; do
-        read -r b c s p u <<<"$item"
-        http_run "$b-warmup" "$c" "w$pass" "$s" "$HTTP_WARMUP_SECS" "http://127.0.0.1:$p$u"
-    done
-    log "HTTP pass $pass: $HTTP_ROUNDS rounds x ${HTTP_SECS}s, round-robin (start rotates), wrk -t2 -c32"
-    for r in $(seq "$HTTP_ROUNDS"); do
-        g=$(( (pass - 1) * HTTP_ROUNDS + r ))
-        for i in $(seq 0 $((n - 1))); do
-            read -r b c s p u <<<"${plan[$(( (i + g - 1) % n ))]}"
-            http_run "$b" "$c" "$g" "$s" "$HTTP_SECS" "http://127.0.0.1:$p$u"
-        done
-    done
+    http_plan_rounds "$pass" "HTTP pass $pass" "${plan[@]}"
     record_rss "http-no-valve$q"; record_rss "http-valve$q"
     stop_all
 }

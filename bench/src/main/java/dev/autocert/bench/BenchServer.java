@@ -13,10 +13,7 @@ import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,7 +23,7 @@ import java.util.Map;
 /**
  * One embedded Tomcat 11 server process of the whole-server benchmarks, started by {@code bench/run.sh}.
  * Binds 127.0.0.1 on a free port (port 0) and writes {@code key=value} lines to the {@code --ready}
- * file once it serves: the port, its PID and the heap figures. It runs until it is killed.
+ * file once it serves ({@link ReadyFile}): the port, its PID and the heap figures. It runs until it is killed.
  *
  * <pre>
  * --tls                  an HTTPS connector: TLS 1.3 only, the PKCS#12 keystore {@code --keystore} (type EC)
@@ -36,6 +33,12 @@ import java.util.Map;
  *                        each with its own new P-256 key)
  *   --cert-cache FILE    read those extra certificates from FILE (written by {@link Fixtures#main}), or
  *                        generate them and write FILE
+ *   --swap HOW           a {@link SwapControl} socket (its port is {@code control_port} in the ready file) that
+ *                        replaces the {@code --sni} certificate on command, HOW being
+ *                        autocert         Autocert's store + live install ({@link AutocertSwap}; needs --autocert)
+ *                        autocert-sync    the same, then AutocertListener's rewrite + reload of the connector
+ *                                         keystore covering the name (needs --autocert)
+ *                        keystore-reload  a new --keystore file + Tomcat's reloadSslHostConfigs ({@link KeystoreReloadSwap})
  * --http                 a plain-HTTP connector
  *   --valve              AcmeChallengeValve in the Engine pipeline, with --token/--keyauth pending on the board
  * --webroot DIR          the ROOT context's docBase, served by Tomcat's DefaultServlet
@@ -48,16 +51,20 @@ public final class BenchServer {
     private BenchServer() {
     }
 
+    /**
+     * @param args the options above
+     * @throws Exception when the server cannot start
+     */
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = parse(args);
-        boolean tls = opt.containsKey("tls");
-        boolean autocertWired = opt.containsKey("autocert");
-        boolean valve = opt.containsKey("valve");
-        int certs = Integer.parseInt(opt.getOrDefault("certs", "0"));
-        String sni = opt.getOrDefault("sni", "bench.test");
-        Path base = Path.of(require(opt, "base"));
-        Path webroot = Path.of(require(opt, "webroot"));
-        Path ready = Path.of(require(opt, "ready"));
+        ServerOptions opt = ServerOptions.parse(args);
+        boolean tls = opt.has("tls");
+        boolean autocertWired = opt.has("autocert");
+        boolean valve = opt.has("valve");
+        int certs = Integer.parseInt(opt.get("certs", "0"));
+        String sni = opt.get("sni", "bench.test");
+        Path base = Path.of(opt.require("base"));
+        Path webroot = Path.of(opt.require("webroot"));
+        Path ready = Path.of(opt.require("ready"));
         Map<String, String> out = new LinkedHashMap<>();
         out.put("pid", Long.toString(ProcessHandle.current().pid()));
 
@@ -67,7 +74,7 @@ public final class BenchServer {
             BenchWiring.install(autocert);
         }
         if (valve) {
-            autocert.challengeBoard().putHttp01(require(opt, "token"), require(opt, "keyauth"));
+            autocert.challengeBoard().putHttp01(opt.require("token"), opt.require("keyauth"));
         }
 
         Tomcat tomcat = new Tomcat();
@@ -84,8 +91,8 @@ public final class BenchServer {
             host.setHostName("_default_");
             host.setProtocols("TLSv1.3");
             SSLHostConfigCertificate cert = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.EC);
-            cert.setCertificateKeystoreFile(Path.of(require(opt, "keystore")).toAbsolutePath().toString());
-            cert.setCertificateKeystorePassword(opt.getOrDefault("storepass", "changeit"));
+            cert.setCertificateKeystoreFile(Path.of(opt.require("keystore")).toAbsolutePath().toString());
+            cert.setCertificateKeystorePassword(opt.get("storepass", "changeit"));
             cert.setCertificateKeystoreType("PKCS12");
             host.addCertificate(cert);
             connector.addSslHostConfig(host);
@@ -116,9 +123,8 @@ public final class BenchServer {
         out.put("heap_used_after_gc_start", Long.toString(before));
         if (autocert != null && certs > 1) {
             long t0 = System.nanoTime();
-            String cache = opt.get("cert-cache");
-            boolean cached = Fixtures.install(autocert.liveCertificates(), sni, certs - 1,
-                    cache == null || cache.isEmpty() ? null : Path.of(cache));
+            String cache = opt.get("cert-cache", null);
+            boolean cached = Fixtures.install(autocert.liveCertificates(), sni, certs - 1, cache == null ? null : Path.of(cache));
             out.put(cached ? "load_ms" : "generate_ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
             long after = usedHeapAfterGc();
             out.put("heap_used_after_gc_loaded", Long.toString(after));
@@ -127,14 +133,36 @@ public final class BenchServer {
         if (autocert != null) {
             out.put("live_names", Integer.toString(autocert.liveCertificates().size()));
         }
-        StringBuilder text = new StringBuilder();
-        out.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        System.out.print(text);
-        System.out.flush();
-        Path tmp = ready.resolveSibling(ready.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, ready, StandardCopyOption.ATOMIC_MOVE);
+        if (opt.has("swap")) {
+            SwapControl control = SwapControl.start(new SwapDriver(swap(opt, autocert, connector, base),
+                    new HandshakeProbe(connector.getLocalPort(), sni), List.of(sni)));
+            out.put("control_port", Integer.toString(control.port()));
+        }
+        ReadyFile.write(ready, out);
         tomcat.getServer().await();
+    }
+
+    /** The {@code --swap} way of replacing the served certificate. */
+    private static CertificateSwap swap(ServerOptions opt, Autocert autocert, Connector connector, Path base) {
+        String how = opt.require("swap");
+        switch (how) {
+            case "autocert":
+                return new AutocertSwap(requireAutocert(autocert, how), null);
+            case "autocert-sync":
+                return new AutocertSwap(requireAutocert(autocert, how),
+                        BenchWiring.keystoreSync(connector, autocert.config().certificates().get(0), base));
+            case "keystore-reload":
+                return new KeystoreReloadSwap(Path.of(opt.require("keystore")), opt.get("storepass", "changeit"), connector);
+            default:
+                throw new IllegalArgumentException("--swap " + how + ": expected autocert, autocert-sync or keystore-reload");
+        }
+    }
+
+    private static Autocert requireAutocert(Autocert autocert, String how) {
+        if (autocert == null) {
+            throw new IllegalArgumentException("--swap " + how + " needs --tls --autocert");
+        }
+        return autocert;
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
@@ -149,29 +177,5 @@ public final class BenchServer {
 
     private static String fingerprint(CertifiedKey key) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.leaf().getEncoded()));
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + args[i]);
-            }
-            String key = args[i].substring(2);
-            if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                opt.put(key, args[++i]);
-            } else {
-                opt.put(key, "");
-            }
-        }
-        return opt;
-    }
-
-    private static String require(Map<String, String> opt, String key) {
-        String v = opt.get(key);
-        if (v == null || v.isEmpty()) {
-            throw new IllegalArgumentException("--" + key + " is required");
-        }
-        return v;
     }
 }

@@ -20,13 +20,15 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Summary {
 
-    /** bench name → its baseline configuration, title, unit of an operation. */
+    /** bench name → its baseline configuration, title, unit of an operation, target ratio. */
     private static final Map<String, String[]> BENCHES = new LinkedHashMap<>();
 
     static {
         BENCHES.put("tls", new String[] {"plain", "TLS 1.3 handshakes (issue #3)", "handshake", "0.97"});
         BENCHES.put("http-overhead", new String[] {"no-valve", "Plain-HTTP request overhead of AcmeChallengeValve (issue #8 i)", "request", "0.99"});
         BENCHES.put("http01", new String[] {"webroot", "HTTP-01 answers: valve vs DefaultServlet webroot (issue #8 ii)", "request", "1.5"});
+        BENCHES.put("jetty-overhead", new String[] {"no-autocert", "Plain-HTTP request overhead of JettyAutocert in embedded Jetty (issue #8 i)", "request", "0.99"});
+        BENCHES.put("jetty-http01", new String[] {"webroot", "HTTP-01 answers in Jetty: AcmeChallengeHandler vs ResourceHandler webroot (issue #8 ii)", "request", "1.5"});
     }
 
     /** Runs during which other processes used less than this share of the machine count as quiet. */
@@ -284,14 +286,14 @@ public final class Summary {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static String fmt(String format, double v) {
+    static String fmt(String format, double v) {
         if (Double.isNaN(v)) {
             return "–";
         }
         return String.format(Locale.ROOT, format, v);
     }
 
-    private static List<Row> readRows(Path tsv) throws IOException {
+    static List<Row> readRows(Path tsv) throws IOException {
         List<Row> rows = new ArrayList<>();
         if (!Files.exists(tsv)) {
             return rows;
