@@ -1,0 +1,53 @@
+package dev.autocert.samples;
+
+import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.Pebble;
+import dev.autocert.testkit.TlsProbe;
+import dev.autocert.tomcat.AutocertListener;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The sample as its users run it, against a local Pebble: a CA-issued certificate served and stored. */
+class TomcatEmbeddedAppTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesACaIssuedCertificate() throws Exception {
+        int httpPort = FreePorts.take();
+        int httpsPort = FreePorts.take();
+        try (Pebble pebble = Pebble.builder().httpPort(httpPort).tlsPort(httpsPort).workDir(dir.resolve("pebble")).start()) {
+            AutocertListener autocert = new AutocertListener();
+            autocert.setDomains("embedded.test,www.embedded.test");
+            autocert.setAcceptTerms("true");
+            autocert.setDirectory(pebble.directoryUrl());
+            autocert.setCaTrust(pebble.caTrustPem().toString());
+            Tomcat tomcat = TomcatEmbeddedApp.create(autocert, httpPort, httpsPort, "127.0.0.1", dir.resolve("tomcat"));
+            tomcat.start();
+            try {
+                List<X509Certificate> roots = pebble.roots();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                        .untilAsserted(() -> TlsProbe.verifyChain(
+                                TlsProbe.javaHandshake("127.0.0.1", httpsPort, "www.embedded.test", roots), roots, "www.embedded.test"));
+                assertThat(TlsProbe.httpsGet(httpsPort, "embedded.test", "/", roots).body()).contains("hello from embedded Tomcat over https");
+                try (var stored = Files.walk(dir.resolve("tomcat/conf/autocert"))) {
+                    assertThat(stored.map(p -> p.getFileName().toString())).contains("fullchain.pem", "privkey.pem");
+                }
+            } finally {
+                tomcat.stop();
+                tomcat.destroy();
+            }
+        }
+    }
+}
