@@ -293,6 +293,7 @@ public class AutocertListener implements LifecycleListener {
     }
 
     private void configure(Server server) {
+        OwnJarScanSkip.apply();
         AutocertConfig config;
         try {
             config = AutocertConfig.parse(settings, server.getCatalinaBase().toPath().resolve("conf").resolve("autocert"));

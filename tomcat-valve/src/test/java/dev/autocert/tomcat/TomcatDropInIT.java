@@ -125,6 +125,11 @@ class TomcatDropInIT extends DistributionTestSupport {
             assertThat((String[]) mbeans.getAttribute(b, "Domains")).containsExactly("b.test");
             assertThat(Instant.parse((String) mbeans.getAttribute(b, "NotAfter"))).isAfter(Instant.now());
             mbeans.invoke(b, "renewNow", new Object[0], new String[0]);
+            // the drop-in JAR is not scanned on webapp deployment (it has no TLDs or fragments, and it is big)
+            javax.management.openmbean.TabularData properties = (javax.management.openmbean.TabularData)
+                    mbeans.getAttribute(new ObjectName("java.lang:type=Runtime"), "SystemProperties");
+            String skip = (String) properties.get(new Object[] {OwnJarScanSkip.JARS_TO_SKIP}).get("value");
+            assertThat(skip).containsPattern(",autocert-tomcat-[^,]*\\.jar$");
         }
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !firstSerial.equals(
                 TlsProbe.javaHandshake("127.0.0.1", httpsPort, "b.test", roots).get(0).getSerialNumber()));
