@@ -416,22 +416,28 @@ http_plan_rounds() {
     done
 }
 
+# check_same_answers <baseline port> <autocert port>: both serve the key authorization on the static and the
+# challenge path, and Autocert answers the challenge path from memory (a token only on disk gets 404 there)
+check_same_answers() {
+    local path body p
+    for path in "/static/$HTTP_TOKEN" "/.well-known/acme-challenge/$HTTP_TOKEN"; do
+        for p in "$1" "$2"; do
+            body="$(curl -fsS "http://127.0.0.1:$p$path")" || { echo "run.sh: GET $path on $p failed" >&2; exit 1; }
+            [ "$body" = "$HTTP_KEYAUTH" ] || { echo "run.sh: wrong body for $path on $p" >&2; exit 1; }
+        done
+    done
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/.well-known/acme-challenge/diskonlytoken0000000000")" = 404 ] \
+        || { echo "run.sh: the Autocert server on $2 did not answer the challenge path itself" >&2; exit 1; }
+}
+
 http_pass() {   # http_pass <pass> <webroot>
     local pass="$1" www="$2" q="-p$1" token="$HTTP_TOKEN"
     start_server "http-no-valve$q" --http --webroot "$www"
     start_server "http-valve$q" --http --webroot "$www" --valve --token "$token" --keyauth "$HTTP_KEYAUTH"
     await_server "http-no-valve$q"; await_server "http-valve$q"
-    local p0 pv path body p
+    local p0 pv
     p0="$(kv "$WORK/http-no-valve$q.ready" port)"; pv="$(kv "$WORK/http-valve$q.ready" port)"
-    for path in "/static/$token" "/.well-known/acme-challenge/$token"; do
-        for p in "$p0" "$pv"; do
-            body="$(curl -fsS "http://127.0.0.1:$p$path")" || { echo "run.sh: GET $path on $p failed" >&2; exit 1; }
-            [ "$body" = "$HTTP_KEYAUTH" ] || { echo "run.sh: wrong body for $path on $p" >&2; exit 1; }
-        done
-    done
-    # the valve must answer from memory: a token that is only on disk must get 404 through the valve
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$pv/.well-known/acme-challenge/diskonlytoken0000000000")" = 404 ] \
-        || { echo "run.sh: the valve server did not answer the challenge path itself" >&2; exit 1; }
+    check_same_answers "$p0" "$pv"
 
     local plan=()
     wants http-overhead && plan+=("http-overhead no-valve http-no-valve$q $p0 /static/$token" "http-overhead valve http-valve$q $pv /static/$token")
