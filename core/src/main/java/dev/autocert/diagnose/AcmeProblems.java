@@ -101,8 +101,8 @@ public final class AcmeProblems {
             String help = r.getDocuments().isEmpty() ? "" : " (the CA's explanation: " + r.getDocuments().iterator().next() + ")";
             return new Diagnosis(Diagnosis.Kind.RATE_LIMITED,
                     "the CA at " + directory + " says \"" + r.getMessage() + "\"; the limit lifts at " + until + help,
-                    "wait: Autocert asks again only after that time and the certificate being served stays; restarting"
-                            + " the server or forcing a renewal before then asks the CA early and is refused again", null);
+                    "wait: Autocert asks again only after that time, also across restarts, and the certificate being"
+                            + " served stays; forcing a renewal (renewNow) before then asks the CA early and is refused again", null);
         }
         if (e instanceof AcmeUserActionRequiredException u) {
             return new Diagnosis(Diagnosis.Kind.TERMS_NOT_ACCEPTED,

@@ -64,6 +64,8 @@ public final class CertificateManager implements AutoCloseable {
         boolean forced;
         Instant lastFailureNotice;
         Instant lastExpiryNotice;
+        /** Until when the CA refuses orders for this certificate (its Retry-After on a rate limit), or null. */
+        Instant rateLimitedUntil;
         ScheduledFuture<?> future;
 
         Managed(CertificateSpec spec) {
@@ -103,6 +105,7 @@ public final class CertificateManager implements AutoCloseable {
     public int loadStored() {
         int loaded = 0;
         for (Managed m : managed.values()) {
+            loadRateLimit(m);
             try {
                 Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
                 if (stored.isPresent()) {
@@ -115,6 +118,28 @@ public final class CertificateManager implements AutoCloseable {
             }
         }
         return loaded;
+    }
+
+    private void loadRateLimit(Managed m) {
+        try {
+            Optional<Instant> until = store.loadRateLimit(m.spec.name()).filter(Instant.now()::isBefore);
+            if (until.isPresent()) {
+                synchronized (m) {
+                    m.rateLimitedUntil = until.get();
+                }
+                LOG.warn("The CA rate-limited orders for {} until {}: not asking it before then", m.spec.domains(), until.get());
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read the rate limit stored for {}: {}", m.spec.name(), e.getMessage());
+        }
+    }
+
+    private void saveRateLimit(Managed m, Optional<Instant> until) {
+        try {
+            store.saveRateLimit(m.spec.name(), until);
+        } catch (IOException e) {
+            LOG.warn("Cannot store the rate limit of {}; a restart may ask the CA too early: {}", m.spec.name(), e.getMessage());
+        }
     }
 
     /** Starts issuing missing certificates and renewing due ones, each on its own schedule. */
@@ -181,10 +206,9 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private Instant nextRun(Managed m) {
-        if (m.current == null || !coversSpec(m)) {
-            return Instant.EPOCH; // due since ever: nothing served, or not the configured names
-        }
-        return policy.renewAt(m.current);
+        // due since ever when nothing is served or not the configured names
+        Instant due = m.current == null || !coversSpec(m) ? Instant.EPOCH : policy.renewAt(m.current);
+        return m.rateLimitedUntil != null && m.rateLimitedUntil.isAfter(due) ? m.rateLimitedUntil : due;
     }
 
     private boolean coversSpec(Managed m) {
@@ -205,8 +229,8 @@ public final class CertificateManager implements AutoCloseable {
         if (m.forced) {
             return "renewal requested";
         }
-        if (m.failures > 0 && m.lastError != null && m.lastError.kind() == Diagnosis.Kind.RATE_LIMITED) {
-            return "retry " + (m.failures + 1) + " when the CA's rate limit lifts";
+        if (m.rateLimitedUntil != null && m.rateLimitedUntil.isAfter(Instant.now())) {
+            return (m.failures > 0 ? "retry " + (m.failures + 1) + " " : "") + "when the CA's rate limit lifts";
         }
         if (m.failures > 0) {
             return "retry " + (m.failures + 1) + " after a failure";
@@ -225,8 +249,9 @@ public final class CertificateManager implements AutoCloseable {
 
     private void run(Managed m) {
         synchronized (m) {
-            // woken early by the 12-hour cap: not due yet
-            if (!m.forced && m.failures == 0 && Instant.now().isBefore(nextRun(m))) {
+            // woken early by the 12-hour cap: not due yet, or the CA's rate limit still holds
+            boolean limited = m.rateLimitedUntil != null && Instant.now().isBefore(m.rateLimitedUntil);
+            if (!m.forced && (m.failures == 0 || limited) && Instant.now().isBefore(nextRun(m))) {
                 schedule(m, Duration.between(Instant.now(), nextRun(m)));
                 return;
             }
@@ -240,6 +265,10 @@ public final class CertificateManager implements AutoCloseable {
                 install(m, issued, true);
                 m.failures = 0;
                 m.lastError = null;
+                if (m.rateLimitedUntil != null) {
+                    m.rateLimitedUntil = null;
+                    saveRateLimit(m, Optional.empty());
+                }
                 schedule(m, Duration.between(Instant.now(), nextRun(m)));
             }
         } catch (InterruptedException e) {
@@ -276,9 +305,14 @@ public final class CertificateManager implements AutoCloseable {
             m.failures++;
             m.lastError = diagnosis;
             delay = backoff.delay(m.failures);
-            Duration caWait = AcmeProblems.retryAfter(e).map(t -> Duration.between(now, t)).orElse(Duration.ZERO);
-            if (caWait.compareTo(delay) > 0) {
-                delay = caWait; // the CA named the time: asking earlier only fails again and counts against us
+            Optional<Instant> limited = AcmeProblems.retryAfter(e).filter(now::isBefore);
+            if (limited.isPresent()) {
+                m.rateLimitedUntil = limited.get();
+                saveRateLimit(m, limited);
+                Duration caWait = Duration.between(now, limited.get());
+                if (caWait.compareTo(delay) > 0) {
+                    delay = caWait; // the CA named the time: asking earlier only fails again and counts against us
+                }
             }
             if (executor != null && !executor.isShutdown()) {
                 schedule(m, delay);

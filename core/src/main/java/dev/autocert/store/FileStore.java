@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  *                     fullchain.pem  leaf + intermediates
  *                     keystore.p12   key + chain, alias "autocert" (0600) — read back at start
  *                     meta.json      names and dates, for people and scripts
+ *                     rate-limited-until   while the CA refuses orders: the instant it named (ISO-8601)
  * </pre>
  * Each file is replaced atomically; {@code keystore.p12} is the one read back, so a crash between
  * two files never pairs a key with the wrong certificate.
@@ -132,6 +133,35 @@ public final class FileStore implements Store {
         AtomicFiles.write(folder.resolve("fullchain.pem"), Pem.certificates(certificate.chain()).getBytes(StandardCharsets.US_ASCII), false);
         AtomicFiles.write(keystoreFile(name), pkcs12(certificate, keystorePassword), true);
         AtomicFiles.write(folder.resolve("meta.json"), meta(certificate).getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    @Override
+    public Optional<Instant> loadRateLimit(String name) throws IOException {
+        Path file = rateLimitFile(name);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IOException("The file " + file + " does not hold an instant such as 2026-12-01T10:00:00Z: '" + text
+                    + "'; delete it to let Autocert ask the CA again", e);
+        }
+    }
+
+    @Override
+    public void saveRateLimit(String name, Optional<Instant> until) throws IOException {
+        Path file = rateLimitFile(name);
+        if (until.isPresent()) {
+            AtomicFiles.write(file, (until.get() + "\n").getBytes(StandardCharsets.US_ASCII), false);
+        } else {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private Path rateLimitFile(String name) {
+        return certificateFolder(name).resolve("rate-limited-until");
     }
 
     /**

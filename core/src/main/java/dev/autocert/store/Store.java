@@ -5,6 +5,7 @@ import dev.autocert.tls.CertifiedKey;
 import java.io.IOException;
 import java.net.URI;
 import java.security.KeyPair;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -40,4 +41,20 @@ public interface Store {
      * @throws IOException when the store cannot be written
      */
     void saveCertificate(String name, CertifiedKey certificate) throws IOException;
+
+    /**
+     * @param name a certificate's name
+     * @return until when the CA refuses orders for it (a rate limit with {@code Retry-After}), if it said so
+     * @throws IOException when the store cannot be read
+     */
+    Optional<Instant> loadRateLimit(String name) throws IOException;
+
+    /**
+     * Remembers a rate limit across restarts, so a restart does not ask the CA before the limit lifts.
+     *
+     * @param name  a certificate's name
+     * @param until when the limit lifts, or empty once an order succeeded
+     * @throws IOException when the store cannot be written
+     */
+    void saveRateLimit(String name, Optional<Instant> until) throws IOException;
 }

@@ -147,4 +147,25 @@ class FileStoreTest {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
     }
+
+    @Test
+    void aRateLimitSurvivesARestartUntilCleared() throws Exception {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        java.time.Instant lifts = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        assertThat(store.loadRateLimit("a.test")).isEmpty();
+        store.saveRateLimit("a.test", java.util.Optional.of(lifts));
+        assertThat(new FileStore(tmp.resolve("store"), "pw").loadRateLimit("a.test")).contains(lifts);
+        store.saveRateLimit("a.test", java.util.Optional.empty());
+        assertThat(store.loadRateLimit("a.test")).isEmpty();
+        store.saveRateLimit("a.test", java.util.Optional.empty()); // clearing twice is fine
+    }
+
+    @Test
+    void aDamagedRateLimitFileNamesItselfAndTheFix() throws Exception {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        java.nio.file.Files.createDirectories(store.certificateFolder("a.test"));
+        java.nio.file.Files.writeString(store.certificateFolder("a.test").resolve("rate-limited-until"), "tomorrow");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.loadRateLimit("a.test"))
+                .hasMessageContaining("rate-limited-until").hasMessageContaining("'tomorrow'").hasMessageContaining("delete it");
+    }
 }

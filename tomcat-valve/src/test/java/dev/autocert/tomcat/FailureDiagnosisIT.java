@@ -167,6 +167,15 @@ class FailureDiagnosisIT {
                 Thread.sleep(3000);
                 assertThat(front.refusedOrders()).isEqualTo(1);
             });
+            // a restart remembers the limit: the CA is not asked again before it lifts
+            AutocertListener restarted = listener(PEBBLE.pebble(), l -> l.setDirectory(front.directoryUrl()));
+            try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), restarted).start()) {
+                Thread.sleep(3000);
+                CertificateStatus status = restarted.getAutocert().status().get(0);
+                assertThat(front.refusedOrders()).isEqualTo(1);
+                assertThat(status.nextAttempt()).isAfterOrEqualTo(front.limitLifts());
+                assertThat(status.nextReason()).isEqualTo("when the CA's rate limit lifts");
+            }
         }
     }
 
