@@ -1,10 +1,10 @@
 package dev.autocert.jetty;
 
 import dev.autocert.testkit.JettyDistribution;
+import dev.autocert.testkit.AcceptanceTestSupport;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -31,26 +31,17 @@ import static org.awaitility.Awaitility.await;
  * again after a restart with the CA gone; the JSON status page answers this machine and a role of the
  * Server's LoginService.
  */
-class JettyModuleIT {
+class JettyModuleIT extends AcceptanceTestSupport {
 
     private static final List<String> NAMES = List.of("a.test", "www.a.test", "b.test");
 
     private final Path home = Path.of(System.getProperty("jetty.home"));
     private final Path module = Path.of(System.getProperty("autocert.module"));
-    private final int httpPort = FreePorts.take();
-    private final int httpsPort = FreePorts.take();
-    private final Path work = Path.of("target", "it", "jetty-" + System.nanoTime()).toAbsolutePath();
-    private Pebble pebble;
     private JettyDistribution jetty;
 
-    @AfterEach
-    void stopAll() {
-        if (jetty != null) {
-            jetty.close();
-        }
-        if (pebble != null) {
-            pebble.close();
-        }
+    @Override
+    protected AutoCloseable server() {
+        return jetty;
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.autocert.servlet;
 
 import dev.autocert.testkit.JettyDistribution;
+import dev.autocert.testkit.AcceptanceTestSupport;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -31,24 +31,15 @@ import static org.awaitility.Awaitility.await;
  * (through {@code request.login}, which on Jetty needs the webapp's {@code login-config}); undeploying leaves
  * no Autocert thread.
  */
-class JettyWarIT {
+class JettyWarIT extends AcceptanceTestSupport {
 
     private static final String STATUS = "/.well-known/autocert-status";
 
-    private final int httpPort = FreePorts.take();
-    private final int httpsPort = FreePorts.take();
-    private final Path work = Path.of("target", "it", "jetty-" + System.nanoTime()).toAbsolutePath();
-    private Pebble pebble;
     private JettyDistribution jetty;
 
-    @AfterEach
-    void stopAll() {
-        if (jetty != null) {
-            jetty.close();
-        }
-        if (pebble != null) {
-            pebble.close();
-        }
+    @Override
+    protected AutoCloseable server() {
+        return jetty;
     }
 
     @Test

@@ -1,24 +1,24 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.testkit.AcceptanceTestSupport;
 import dev.autocert.testkit.FreePorts;
-import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TomcatDistribution;
-import org.junit.jupiter.api.AfterEach;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * What the acceptance tests on a real Tomcat distribution share: ports, a work folder, a Pebble and
- * a Tomcat with the drop-in JAR, both stopped after each test.
+ * What the acceptance tests on a real Tomcat distribution share besides {@link AcceptanceTestSupport}: a
+ * Tomcat with the drop-in JAR and the listener line pointed at the test's Pebble.
  */
-abstract class DistributionTestSupport {
+abstract class DistributionTestSupport extends AcceptanceTestSupport {
 
-    protected final int httpPort = FreePorts.take();
-    protected final int httpsPort = FreePorts.take();
-    protected final Path work = Path.of("target", "it", getClass().getSimpleName() + "-" + System.nanoTime()).toAbsolutePath();
-    protected Pebble pebble;
     protected TomcatDistribution tomcat;
+
+    @Override
+    protected AutoCloseable server() {
+        return tomcat;
+    }
 
     /**
      * @param homeProperty the system property naming the unpacked distribution
@@ -37,15 +37,5 @@ abstract class DistributionTestSupport {
     protected String listenerLine(String attributes) {
         return "<Listener className=\"dev.autocert.tomcat.AutocertListener\" " + attributes
                 + " directory=\"" + pebble.directoryUrl() + "\" caTrust=\"" + pebble.caTrustPem() + "\"/>";
-    }
-
-    @AfterEach
-    void stopAll() {
-        if (tomcat != null) {
-            tomcat.close();
-        }
-        if (pebble != null) {
-            pebble.close();
-        }
     }
 }
