@@ -21,6 +21,72 @@ public final class StatusAccess {
     private StatusAccess() {
     }
 
+    /** What the status page answers a request. */
+    public enum Decision {
+        /** 200 with the status. */
+        SERVE,
+        /** 404, as if there were no page: not from this machine, and no role is configured. */
+        NOT_FOUND,
+        /** 403: the role's users are answered over HTTPS only; no credentials were read. */
+        HTTPS_ONLY,
+        /** 403: a role is configured, but the container has no users to check it against. */
+        NO_USERS,
+        /** 401 with {@link #CHALLENGE}: no credentials, or wrong ones. */
+        ASK_CREDENTIALS,
+        /** 403: a user, but not of the role. */
+        NOT_IN_ROLE
+    }
+
+    /** What the container's users say of a request's user. */
+    public enum Verdict {
+        /** No user: no credentials, no such user, or the wrong password. */
+        NOT_AUTHENTICATED,
+        /** A user, but not of the role. */
+        NOT_IN_ROLE,
+        /** A user of the role. */
+        IN_ROLE
+    }
+
+    /** The container's users (a realm, a login service), asked about the role. */
+    @FunctionalInterface
+    public interface RoleCheck {
+        /**
+         * @param credentials the request's Basic credentials, if it sent well-formed ones
+         * @return what the container says of the request's user
+         */
+        Verdict check(Optional<Credentials> credentials);
+    }
+
+    /**
+     * The same order of checks in every container: local clients, then no role, then HTTPS, then the users.
+     *
+     * @param role          the role that may read the page from elsewhere, or {@code null}
+     * @param local         {@link #isLocal} of the request
+     * @param secure        whether the request came over HTTPS
+     * @param authorization the {@code Authorization} header, or {@code null}
+     * @param users         the container's users, or {@code null} when it has none to ask
+     * @return the answer
+     */
+    public static Decision decide(String role, boolean local, boolean secure, String authorization, RoleCheck users) {
+        if (local) {
+            return Decision.SERVE;
+        }
+        if (role == null) {
+            return Decision.NOT_FOUND;
+        }
+        if (!secure) {
+            return Decision.HTTPS_ONLY;
+        }
+        if (users == null) {
+            return Decision.NO_USERS;
+        }
+        return switch (users.check(basic(authorization))) {
+            case NOT_AUTHENTICATED -> Decision.ASK_CREDENTIALS;
+            case NOT_IN_ROLE -> Decision.NOT_IN_ROLE;
+            case IN_ROLE -> Decision.SERVE;
+        };
+    }
+
     /**
      * @param remoteAddress the peer's address as the container reports it
      * @param header        the request's header fields by name

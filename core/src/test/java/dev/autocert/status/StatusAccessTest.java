@@ -33,4 +33,22 @@ class StatusAccessTest {
         assertThat(StatusAccess.basic("Basic !!!")).isEmpty();
         assertThat(StatusAccess.basic("Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes()))).isEmpty();
     }
+
+    @Test
+    void decidesInTheSameOrderForEveryContainer() {
+        String ops = "Basic " + Base64.getEncoder().encodeToString("ops:secret".getBytes(StandardCharsets.UTF_8));
+        StatusAccess.RoleCheck users = c -> c.map(cr -> cr.user().equals("ops") ? StatusAccess.Verdict.IN_ROLE
+                : StatusAccess.Verdict.NOT_IN_ROLE).orElse(StatusAccess.Verdict.NOT_AUTHENTICATED);
+        StatusAccess.RoleCheck never = c -> {
+            throw new AssertionError("the users must not be asked");
+        };
+        assertThat(StatusAccess.decide("r", true, false, null, never)).isEqualTo(StatusAccess.Decision.SERVE);
+        assertThat(StatusAccess.decide(null, false, true, ops, never)).isEqualTo(StatusAccess.Decision.NOT_FOUND);
+        assertThat(StatusAccess.decide("r", false, false, ops, never)).isEqualTo(StatusAccess.Decision.HTTPS_ONLY);
+        assertThat(StatusAccess.decide("r", false, true, ops, null)).isEqualTo(StatusAccess.Decision.NO_USERS);
+        assertThat(StatusAccess.decide("r", false, true, null, users)).isEqualTo(StatusAccess.Decision.ASK_CREDENTIALS);
+        String dev = "Basic " + Base64.getEncoder().encodeToString("dev:x".getBytes(StandardCharsets.UTF_8));
+        assertThat(StatusAccess.decide("r", false, true, dev, users)).isEqualTo(StatusAccess.Decision.NOT_IN_ROLE);
+        assertThat(StatusAccess.decide("r", false, true, ops, users)).isEqualTo(StatusAccess.Decision.SERVE);
+    }
 }

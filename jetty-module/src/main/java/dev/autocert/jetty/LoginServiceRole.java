@@ -16,16 +16,6 @@ import java.util.Collection;
  */
 final class LoginServiceRole {
 
-    /** What the LoginService said about a pair of credentials. */
-    enum Verdict {
-        /** No such user, or the wrong password. */
-        NOT_AUTHENTICATED,
-        /** A user, but not of the role. */
-        NOT_IN_ROLE,
-        /** A user of the role. */
-        IN_ROLE
-    }
-
     private final LoginService service;
     private final String role;
 
@@ -54,13 +44,13 @@ final class LoginServiceRole {
      * @param request     the request they came with
      * @return whether they name a user of the role
      */
-    Verdict check(StatusAccess.Credentials credentials, Request request) {
+    StatusAccess.Verdict check(StatusAccess.Credentials credentials, Request request) {
         UserIdentity user = service.login(credentials.user(), credentials.password(), request, create -> null); // no session
         if (user == null) {
-            return Verdict.NOT_AUTHENTICATED;
+            return StatusAccess.Verdict.NOT_AUTHENTICATED;
         }
         try {
-            return user.isUserInRole(role) ? Verdict.IN_ROLE : Verdict.NOT_IN_ROLE;
+            return user.isUserInRole(role) ? StatusAccess.Verdict.IN_ROLE : StatusAccess.Verdict.NOT_IN_ROLE;
         } finally {
             service.logout(user);
         }

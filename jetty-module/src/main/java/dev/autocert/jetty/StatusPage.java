@@ -122,16 +122,34 @@ final class StatusPage {
      * @param autocert the running instance, or {@code null} when Autocert is not active (then 404)
      */
     void serve(Autocert autocert, Request request, Response response, Callback callback) {
-        boolean local = isLocal(request);
-        if (autocert == null || !local && role == null) {
+        if (autocert == null) {
             Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
-        } else if (local || admitted(request, response, callback)) {
-            byte[] body = StatusJson.render(autocert.status()).getBytes(StandardCharsets.UTF_8);
-            response.setStatus(HttpStatus.OK_200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-            response.write(true, ByteBuffer.wrap(body), callback);
+            return;
+        }
+        LoginServiceRole known = users;
+        StatusAccess.RoleCheck check = known == null ? null
+                : credentials -> credentials.map(c -> known.check(c, request)).orElse(StatusAccess.Verdict.NOT_AUTHENTICATED);
+        switch (StatusAccess.decide(role, isLocal(request), request.isSecure(),
+                request.getHeaders().get(HttpHeader.AUTHORIZATION), check)) {
+            case SERVE -> {
+                byte[] body = StatusJson.render(autocert.status()).getBytes(StandardCharsets.UTF_8);
+                response.setStatus(HttpStatus.OK_200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+                response.write(true, ByteBuffer.wrap(body), callback);
+            }
+            case NOT_FOUND -> Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            case HTTPS_ONLY -> Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "The Autocert status is"
+                    + " given to role '" + role + "' over HTTPS only; behind a proxy that terminates TLS, add Jetty's"
+                    + " ForwardedRequestCustomizer (the http-forwarded module) so Jetty knows the request was HTTPS");
+            case NO_USERS -> Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            case ASK_CREDENTIALS -> {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, StatusAccess.CHALLENGE);
+                Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401);
+            }
+            case NOT_IN_ROLE -> Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
+                    "The Autocert status is given to role '" + role + "' only");
         }
     }
 
@@ -139,34 +157,5 @@ final class StatusPage {
         // only an IP peer can be on this machine; another kind of address must not reach the name lookup
         return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress
                 && StatusAccess.isLocal(Request.getRemoteAddr(request), request.getHeaders()::get);
-    }
-
-    /** @return whether the request's user holds the role; if not, the error has been written */
-    private boolean admitted(Request request, Response response, Callback callback) {
-        if (!request.isSecure()) {
-            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "The Autocert status is given to role '"
-                    + role + "' over HTTPS only; behind a proxy that terminates TLS, add Jetty's ForwardedRequestCustomizer"
-                    + " (the http-forwarded module) so Jetty knows the request was HTTPS");
-            return false;
-        }
-        LoginServiceRole known = users;
-        if (known == null) {
-            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
-            return false;
-        }
-        LoginServiceRole.Verdict verdict = StatusAccess.basic(request.getHeaders().get(HttpHeader.AUTHORIZATION))
-                .map(credentials -> known.check(credentials, request)).orElse(LoginServiceRole.Verdict.NOT_AUTHENTICATED);
-        switch (verdict) {
-            case NOT_AUTHENTICATED -> {
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, StatusAccess.CHALLENGE);
-                Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401);
-            }
-            case NOT_IN_ROLE -> Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
-                    "The Autocert status is given to role '" + role + "' only");
-            case IN_ROLE -> {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -73,50 +73,42 @@ final class StatusPage {
 
     /** Answers a request for the page's path. */
     void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (isLocal(request)) {
-            writeStatus(response);
-        } else if (role == null) {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND);
-        } else if (!request.isSecure()) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, "The Autocert status is given to role '" + role
-                    + "' over HTTPS only; behind a proxy that terminates TLS, have the container trust its "
-                    + "X-Forwarded-Proto (Tomcat: RemoteIpValve) so it knows the request was HTTPS");
-        } else {
-            serveToRole(request, response);
+        boolean local = StatusAccess.isLocal(request.getRemoteAddr(), request::getHeader);
+        switch (StatusAccess.decide(role, local, request.isSecure(), request.getHeader("Authorization"),
+                credentials -> roleOf(request, credentials))) {
+            case SERVE -> writeStatus(response);
+            case NOT_FOUND -> response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            case NO_USERS -> response.sendError(HttpServletResponse.SC_FORBIDDEN);
+            case HTTPS_ONLY -> response.sendError(HttpServletResponse.SC_FORBIDDEN, "The Autocert status is given"
+                    + " to role '" + role + "' over HTTPS only; behind a proxy that terminates TLS, have the container trust"
+                    + " its X-Forwarded-Proto (Tomcat: RemoteIpValve) so it knows the request was HTTPS");
+            case ASK_CREDENTIALS -> {
+                response.setHeader("WWW-Authenticate", StatusAccess.CHALLENGE);
+                response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+            }
+            case NOT_IN_ROLE -> response.sendError(HttpServletResponse.SC_FORBIDDEN,
+                    "The Autocert status is given to role '" + role + "' only");
         }
     }
 
-    private static boolean isLocal(HttpServletRequest request) {
-        String remote = request.getRemoteAddr(); // an empty name would resolve to the loopback address
-        return remote != null && !remote.isBlank() && StatusAccess.isLocal(remote, request::getHeader);
-    }
-
-    /** Logs the Basic credentials' user in through the container, then asks for the role. */
-    private void serveToRole(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /** Asks the container: a user the webapp already signed in, else the Basic credentials' user, logged in for this call. */
+    private StatusAccess.Verdict roleOf(HttpServletRequest request, Optional<StatusAccess.Credentials> credentials) {
         if (request.getUserPrincipal() != null) {
             // already signed in to the webapp (e.g. its form login): its session's roles count, no second login
-            answerByRole(request, response);
-            return;
+            return inRole(request);
         }
-        Optional<StatusAccess.Credentials> credentials = StatusAccess.basic(request.getHeader("Authorization"));
         if (credentials.isEmpty() || !loggedIn(request, credentials.get())) {
-            response.setHeader("WWW-Authenticate", StatusAccess.CHALLENGE);
-            response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
-            return;
+            return StatusAccess.Verdict.NOT_AUTHENTICATED;
         }
         try {
-            answerByRole(request, response);
+            return inRole(request);
         } finally {
             logOut(request);
         }
     }
 
-    private void answerByRole(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (request.isUserInRole(role)) {
-            writeStatus(response);
-        } else {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, "The Autocert status is given to role '" + role + "' only");
-        }
+    private StatusAccess.Verdict inRole(HttpServletRequest request) {
+        return request.isUserInRole(role) ? StatusAccess.Verdict.IN_ROLE : StatusAccess.Verdict.NOT_IN_ROLE;
     }
 
     private boolean loggedIn(HttpServletRequest request, StatusAccess.Credentials credentials) {

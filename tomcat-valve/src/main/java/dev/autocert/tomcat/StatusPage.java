@@ -13,7 +13,6 @@ import org.apache.tomcat.util.res.StringManager;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 
 /**
  * The JSON status of every certificate (like mod_md's {@code md-status}), off unless a path is set.
@@ -35,46 +34,43 @@ final class StatusPage {
 
     /** @param autocert the instance whose status it is, or {@code null} when Autocert is not active (then 404) */
     void serve(Autocert autocert, Request request, Response response, Realm realm) throws IOException {
-        if (autocert == null || !isLocal(request) && role == null) {
+        if (autocert == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
-        } else if (isLocal(request) || admitted(request, response, realm)) {
-            byte[] body = StatusJson.render(autocert.status()).getBytes(StandardCharsets.UTF_8);
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-store");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
-            response.finishResponse();
+            return;
+        }
+        boolean local = StatusAccess.isLocal(request.getRemoteAddr(), request::getHeader);
+        switch (StatusAccess.decide(role, local, request.isSecure(), request.getHeader("Authorization"), users(realm))) {
+            case SERVE -> {
+                byte[] body = StatusJson.render(autocert.status()).getBytes(StandardCharsets.UTF_8);
+                response.setStatus(HttpServletResponse.SC_OK);
+                response.setContentType("application/json");
+                response.setCharacterEncoding("UTF-8");
+                response.setHeader("Cache-Control", "no-store");
+                response.setContentLength(body.length);
+                response.getOutputStream().write(body);
+                response.finishResponse();
+            }
+            case NOT_FOUND -> response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            case HTTPS_ONLY -> response.sendError(HttpServletResponse.SC_FORBIDDEN, sm.getString("status.httpsOnly", role));
+            case NO_USERS -> {
+                log.warn(sm.getString("status.noRealm", role));
+                response.sendError(HttpServletResponse.SC_FORBIDDEN);
+            }
+            case ASK_CREDENTIALS -> {
+                response.setHeader("WWW-Authenticate", StatusAccess.CHALLENGE);
+                response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+            }
+            case NOT_IN_ROLE -> response.sendError(HttpServletResponse.SC_FORBIDDEN, sm.getString("status.notInRole", role));
         }
     }
 
-    private static boolean isLocal(Request request) {
-        return StatusAccess.isLocal(request.getRemoteAddr(), request::getHeader);
-    }
-
-    /** @return whether the request's user holds the role; if not, the error has been sent */
-    private boolean admitted(Request request, Response response, Realm realm) throws IOException {
-        if (!request.isSecure()) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, sm.getString("status.httpsOnly", role));
-            return false;
-        }
+    /** @return the Realm's users, asked about the role; {@code null} without a Realm */
+    private StatusAccess.RoleCheck users(Realm realm) {
         if (realm == null) {
-            log.warn(sm.getString("status.noRealm", role));
-            response.sendError(HttpServletResponse.SC_FORBIDDEN);
-            return false;
+            return null;
         }
-        Principal user = StatusAccess.basic(request.getHeader("Authorization"))
-                .map(c -> realm.authenticate(c.user(), c.password())).orElse(null);
-        if (user == null) {
-            response.setHeader("WWW-Authenticate", StatusAccess.CHALLENGE);
-            response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
-            return false;
-        }
-        if (!realm.hasRole(null, user, role)) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, sm.getString("status.notInRole", role));
-            return false;
-        }
-        return true;
+        return credentials -> credentials.map(c -> realm.authenticate(c.user(), c.password()))
+                .map(user -> realm.hasRole(null, user, role) ? StatusAccess.Verdict.IN_ROLE : StatusAccess.Verdict.NOT_IN_ROLE)
+                .orElse(StatusAccess.Verdict.NOT_AUTHENTICATED);
     }
 }
