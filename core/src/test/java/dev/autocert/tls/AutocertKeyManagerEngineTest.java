@@ -6,15 +6,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
-import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -76,45 +72,7 @@ class AutocertKeyManagerEngineTest {
         SSLParameters sp = server.getSSLParameters();
         sp.setApplicationProtocols(TlsTestSupport.SERVER_ALPN);
         server.setSSLParameters(sp);
-
-        SSLContext clientContext = SSLContext.getInstance("TLS");
-        clientContext.init(null, new TrustManager[] {new TlsTestSupport.TrustAll()}, null);
-        SSLEngine client = clientContext.createSSLEngine();
-        client.setUseClientMode(true);
-        SSLParameters cp = client.getSSLParameters();
-        cp.setProtocols(new String[] {protocol});
-        cp.setServerNames(List.of(new SNIHostName(sni)));
-        cp.setApplicationProtocols(alpn);
-        client.setSSLParameters(cp);
-
-        ByteBuffer empty = ByteBuffer.allocate(0);
-        ByteBuffer toServer = ByteBuffer.allocate(1 << 16);
-        ByteBuffer toClient = ByteBuffer.allocate(1 << 16);
-        ByteBuffer clientApp = ByteBuffer.allocate(1 << 16);
-        ByteBuffer serverApp = ByteBuffer.allocate(1 << 16);
-        client.beginHandshake();
-        server.beginHandshake();
-        boolean clientDone = false;
-        boolean serverDone = false;
-        for (int i = 0; i < 100 && !(clientDone && serverDone); i++) {
-            clientDone |= finished(client, client.wrap(empty, toServer));
-            serverDone |= finished(server, server.wrap(empty, toClient));
-            toServer.flip();
-            toClient.flip();
-            clientDone |= finished(client, client.unwrap(toClient, clientApp));
-            serverDone |= finished(server, server.unwrap(toServer, serverApp));
-            toServer.compact();
-            toClient.compact();
-        }
-        assertThat(clientDone && serverDone).as("handshake completed").isTrue();
+        SSLEngine client = TlsTestSupport.handshake(server, TlsTestSupport.client(protocol, sni, alpn), Integer.MAX_VALUE);
         return new Handshake((X509Certificate) client.getSession().getPeerCertificates()[0], client.getApplicationProtocol());
-    }
-
-    private static boolean finished(SSLEngine engine, SSLEngineResult result) {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
-        }
-        return result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED;
     }
 }

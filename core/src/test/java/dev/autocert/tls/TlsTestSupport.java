@@ -4,11 +4,18 @@ import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.ByteArrayInputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -36,6 +43,76 @@ final class TlsTestSupport {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, PASSWORD);
         return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+    }
+
+    /** @return a client engine offering only {@code protocol}, sending SNI {@code sni} (none when null) and ALPN {@code alpn} */
+    static SSLEngine client(String protocol, String sni, String... alpn) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        SSLEngine client = context.createSSLEngine();
+        client.setUseClientMode(true);
+        SSLParameters parameters = client.getSSLParameters();
+        parameters.setProtocols(new String[] {protocol});
+        if (sni != null) {
+            parameters.setServerNames(List.of(new SNIHostName(sni)));
+        }
+        parameters.setApplicationProtocols(alpn);
+        client.setSSLParameters(parameters);
+        return client;
+    }
+
+    /**
+     * Handshakes two engines in memory, the client's bytes arriving at the server {@code slice} bytes per round
+     * (as a slow network delivers them; what the server did not consume stays buffered for the next round).
+     *
+     * @return the client, handshake finished
+     * @throws SSLException the handshake's failure as the client saw it (the server's alert), or else as the server did
+     */
+    static SSLEngine handshake(SSLEngine server, SSLEngine client, int slice) throws SSLException {
+        ByteBuffer empty = ByteBuffer.allocate(0);
+        ByteBuffer toServer = ByteBuffer.allocate(1 << 16);
+        ByteBuffer toClient = ByteBuffer.allocate(1 << 16);
+        ByteBuffer clientApp = ByteBuffer.allocate(1 << 16);
+        ByteBuffer serverApp = ByteBuffer.allocate(1 << 16);
+        client.beginHandshake();
+        server.beginHandshake();
+        boolean clientDone = false;
+        boolean serverDone = false;
+        long arrived = 0;
+        for (int i = 0; i < 100_000 && !(clientDone && serverDone); i++) {
+            clientDone |= finished(client, client.wrap(empty, toServer));
+            try {
+                serverDone |= finished(server, server.wrap(empty, toClient));
+                toServer.flip();
+                arrived = Math.min(toServer.limit(), arrived + slice);
+                int written = toServer.limit();
+                toServer.limit((int) arrived);
+                serverDone |= finished(server, server.unwrap(toServer, serverApp));
+                arrived -= toServer.position();
+                toServer.limit(written);
+                toServer.compact();
+            } catch (SSLException serverSaw) {
+                server.wrap(empty, toClient); // the alert
+                toClient.flip();
+                client.unwrap(toClient, clientApp);
+                throw serverSaw;
+            }
+            toClient.flip();
+            clientDone |= finished(client, client.unwrap(toClient, clientApp));
+            toClient.compact();
+        }
+        if (!(clientDone && serverDone)) {
+            throw new AssertionError("handshake did not complete");
+        }
+        return client;
+    }
+
+    private static boolean finished(SSLEngine engine, SSLEngineResult result) {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+        return result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED;
     }
 
     /** Test only: accepts every certificate so the test can inspect what the server chose. */

@@ -1,6 +1,8 @@
 package dev.autocert.jetty;
 
 import dev.autocert.Autocert;
+import dev.autocert.challenge.ChallengeBoard;
+import dev.autocert.tls.AcmeTlsAlpn;
 import dev.autocert.tls.AutocertKeyManager;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -22,23 +24,28 @@ import java.security.GeneralSecurityException;
  * {@link AcmeTlsDetector} hands it the connections whose ClientHello asks for them; it never sees a
  * normal client. Its certificates come from {@link Autocert#keyManager} without a delegate, so it
  * presents a pending challenge certificate or nothing — never a real certificate. For TLS-ALPN-01 the
- * engine gets the static ALPN list {@code acme-tls/1}: the JDK then selects the protocol while
- * reading the ClientHello, before it chooses the certificate, in TLS 1.2 as in 1.3 (Jetty's own ALPN
- * selector runs too late in TLS 1.2). The connection is closed right after the handshake.
+ * engine gets the static ALPN list {@code acme-tls/1} when a challenge is pending for the SNI: the JDK
+ * then selects the protocol while reading the ClientHello, before it chooses the certificate, in TLS
+ * 1.2 as in 1.3 (Jetty's own ALPN selector runs too late in TLS 1.2); otherwise the handshake ends
+ * with {@code no_application_protocol} ({@link AcmeTlsAlpn}). The connection is closed right after
+ * the handshake.
  */
 public final class AcmeTlsConnectionFactory extends SslConnectionFactory {
+
+    private final ChallengeBoard board;
 
     /**
      * @param autocert the instance whose pending challenges are answered
      */
     public AcmeTlsConnectionFactory(Autocert autocert) {
         super(new ChallengeContext(autocert), AutocertKeyManager.ACME_TLS_1);
+        this.board = autocert.challengeBoard();
     }
 
-    /** A connection for TLS-ALPN-01, the only kind a stock detector would hand over. */
+    /** A connection for TLS-ALPN-01 without a server name, the only kind a stock detector would hand over. */
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        return newConnection(connector, endPoint, true);
+        return newConnection(connector, endPoint, true, null);
     }
 
     /**
@@ -46,9 +53,11 @@ public final class AcmeTlsConnectionFactory extends SslConnectionFactory {
      * @param endPoint  its network end point
      * @param acmeTls1  whether the client offered ALPN {@code acme-tls/1} (otherwise it is TLS-SNI-01,
      *                  where the client may offer no ALPN at all and must not be refused for that)
+     * @param sni       the client's server name, {@code null} when it sent none: with {@code acme-tls/1} it
+     *                  decides between the challenge and {@code no_application_protocol} ({@link AcmeTlsAlpn})
      * @return the TLS connection, ready to be upgraded to
      */
-    Connection newConnection(Connector connector, EndPoint endPoint, boolean acmeTls1) {
+    Connection newConnection(Connector connector, EndPoint endPoint, boolean acmeTls1, String sni) {
         SocketAddress remote = endPoint.getRemoteSocketAddress();
         SSLEngine engine = remote instanceof InetSocketAddress address
                 ? getSslContextFactory().newSSLEngine(address)
@@ -56,7 +65,7 @@ public final class AcmeTlsConnectionFactory extends SslConnectionFactory {
         engine.setUseClientMode(false);
         if (acmeTls1) {
             SSLParameters parameters = engine.getSSLParameters();
-            parameters.setApplicationProtocols(new String[] {AutocertKeyManager.ACME_TLS_1});
+            parameters.setApplicationProtocols(AcmeTlsAlpn.serverProtocols(board, sni));
             engine.setSSLParameters(parameters);
         }
         SslConnection tls = newSslConnection(connector, endPoint, engine);

@@ -1,5 +1,7 @@
 package dev.autocert.jetty;
 
+import dev.autocert.tls.ClientHello;
+
 import dev.autocert.Autocert;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.SelfSigned;
@@ -117,15 +119,16 @@ public final class AcmeTlsDetector extends AbstractConnectionFactory {
 
     /**
      * @param route     the decision
+     * @param sni       the server name of the ClientHello, {@code null} when it had none
      * @param connector the connector
      * @param endPoint  the connection's end point
      * @return the connection to upgrade to
      */
-    Connection connectionFor(Route route, Connector connector, EndPoint endPoint) {
+    Connection connectionFor(Route route, String sni, Connector connector, EndPoint endPoint) {
         return switch (route) {
             case NORMAL -> normal.newConnection(connector, endPoint);
-            case TLS_ALPN_01 -> challenge.newConnection(connector, endPoint, true);
-            case TLS_SNI_01 -> challenge.newConnection(connector, endPoint, false);
+            case TLS_ALPN_01 -> challenge.newConnection(connector, endPoint, true, sni);
+            case TLS_SNI_01 -> challenge.newConnection(connector, endPoint, false, sni);
         };
     }
 

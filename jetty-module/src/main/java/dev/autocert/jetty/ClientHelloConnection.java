@@ -1,5 +1,7 @@
 package dev.autocert.jetty;
 
+import dev.autocert.tls.ClientHello;
+
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -86,14 +88,15 @@ final class ClientHelloConnection extends AbstractConnection implements Connecti
     /** @return whether the connection was handed over */
     private boolean decide() {
         boolean full = BufferUtil.space(buffer) == 0;
-        AcmeTlsDetector.Route route = AcmeTlsDetector.route(ClientHello.parse(buffer, AcmeTlsDetector.HELLO_LIMIT), full);
+        ClientHello.Result hello = ClientHello.parse(buffer, AcmeTlsDetector.HELLO_LIMIT);
+        AcmeTlsDetector.Route route = AcmeTlsDetector.route(hello, full);
         if (route == null) {
             return false;
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} bytes of ClientHello from {} -> {}", buffer.remaining(), getEndPoint().getRemoteSocketAddress(), route);
         }
-        getEndPoint().upgrade(detector.connectionFor(route, connector, getEndPoint()));
+        getEndPoint().upgrade(detector.connectionFor(route, hello.sni(), connector, getEndPoint()));
         return true;
     }
 

@@ -79,10 +79,11 @@ class TlsRoutingTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.2", "1.3"})
     void acmeTls1WithoutAPendingChallengeNeverGetsARealCertificate(String version) {
-        for (String name : new String[] {"b.test", "www.a.test"}) {
+        for (String name : java.util.Arrays.asList("b.test", "www.a.test", null)) {
             TlsProbe.OpensslResult r = TlsProbe.openssl("127.0.0.1", jetty.httpsPort, name, "acme-tls/1", version);
             assertThat(r.handshakeOk()).as(r.output()).isFalse();
             assertThat(r.chain()).isEmpty();
+            assertThat(r.alert()).as(r.output()).isEqualTo("no application protocol");
         }
         // a client offering h2 as well is still a validation connection
         TlsProbe.OpensslResult both = TlsProbe.openssl("127.0.0.1", jetty.httpsPort, "b.test", "h2,acme-tls/1", version);

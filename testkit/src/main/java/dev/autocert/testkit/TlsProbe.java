@@ -45,6 +45,8 @@ public final class TlsProbe {
     private static final Pattern NEW_LINE = Pattern.compile("(?m)^New, (\\S+), Cipher is (\\S+)");
     private static final Pattern SESSION_PROTOCOL = Pattern.compile("(?m)^\\s*Protocol\\s*: (\\S+)");
     private static final Pattern ALPN = Pattern.compile("(?m)^ALPN protocol: (.+)$");
+    /** openssl 3: "... ssl/tls alert no application protocol ..." (TLS 1.3) or "tlsv1 alert ..." (TLS 1.2). */
+    private static final Pattern ALERT = Pattern.compile("(?:tlsv1|ssl/tls|sslv3) alert ([a-z ]+?)(?::|$| \\(|\\.)", Pattern.MULTILINE);
     private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|.*:.*");
     private static final int TIMEOUT_MILLIS = 15_000;
 
@@ -62,6 +64,12 @@ public final class TlsProbe {
      */
     public record OpensslResult(boolean handshakeOk, List<X509Certificate> chain, String alpn, String protocol,
                                 String output) {
+
+        /** @return the TLS alert the server sent, as openssl names it (e.g. {@code "no application protocol"}), or {@code null} */
+        public String alert() {
+            Matcher m = ALERT.matcher(output);
+            return m.find() ? m.group(1).trim() : null;
+        }
     }
 
     /**
@@ -121,6 +129,26 @@ public final class TlsProbe {
         } finally {
             deleteQuietly(out);
         }
+    }
+
+    /**
+     * Checks what RFC 8737 demands of a server without a pending TLS-ALPN-01 challenge for {@code sni}: a client
+     * offering only {@code acme-tls/1} gets no certificate at all and the {@code no_application_protocol} alert, on
+     * TLS 1.2 and 1.3, with openssl as the client.
+     *
+     * @return what went wrong, one line per TLS version; empty when both refused correctly
+     */
+    public static List<String> acmeTlsRefusalProblems(String host, int port, String sni) {
+        List<String> problems = new ArrayList<>();
+        for (String version : List.of("1.2", "1.3")) {
+            OpensslResult r = openssl(host, port, sni, "acme-tls/1", version);
+            if (r.handshakeOk() || !r.chain().isEmpty() || !"no application protocol".equals(r.alert())) {
+                problems.add("TLS " + version + " acme-tls/1 to " + host + ":" + port + " (SNI " + sni + "): handshake "
+                        + (r.handshakeOk() ? "completed" : "failed") + ", ALPN " + r.alpn() + ", " + r.chain().size()
+                        + " certificate(s), alert " + r.alert() + "\n" + r.output());
+            }
+        }
+        return problems;
     }
 
     static OpensslResult parse(int exitCode, String output) {

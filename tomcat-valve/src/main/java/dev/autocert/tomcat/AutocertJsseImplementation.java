@@ -1,6 +1,7 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.Autocert;
+import org.apache.tomcat.util.net.SSLContext;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.SSLUtil;
 import org.apache.tomcat.util.net.jsse.JSSEImplementation;
@@ -8,11 +9,14 @@ import org.apache.tomcat.util.net.jsse.JSSEUtil;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.X509ExtendedKeyManager;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
 
 /**
- * Tomcat's JSSE implementation with Autocert's key manager wrapped around the connector's own. Set as
- * a connector's {@code sslImplementationName} (the listener does it); Tomcat keeps all its keystore,
- * PEM and alias handling, and re-applies the wrapping on every {@code reloadSslHostConfig}.
+ * Tomcat's JSSE implementation with Autocert's key manager wrapped around the connector's own, and its
+ * engines behind {@link AcmeTlsGateContext} (RFC 8737 refusals). Set as a connector's
+ * {@code sslImplementationName} (the listener does it); Tomcat keeps all its keystore, PEM and alias
+ * handling, and re-applies the wrapping on every {@code reloadSslHostConfig}.
  */
 public class AutocertJsseImplementation extends JSSEImplementation {
 
@@ -40,6 +44,13 @@ public class AutocertJsseImplementation extends JSSEImplementation {
                 }
             }
             return managers;
+        }
+
+        @Override
+        public SSLContext createSSLContextInternal(List<String> negotiableProtocols) throws NoSuchAlgorithmException {
+            SSLContext context = super.createSSLContextInternal(negotiableProtocols);
+            Autocert autocert = TomcatAutocert.of(sslHostConfig);
+            return autocert == null ? context : new AcmeTlsGateContext(context, autocert.challengeBoard(), negotiableProtocols);
         }
     }
 }

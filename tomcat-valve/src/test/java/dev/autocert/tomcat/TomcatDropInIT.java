@@ -73,6 +73,10 @@ class TomcatDropInIT extends DistributionTestSupport {
         assertThat(ssl.handshakeOk()).as(ssl.output()).isTrue();
         assertThat(ssl.alpn()).isEqualTo("h2");
         TlsProbe.verifyChain(ssl.chain(), roots, "b.test");
+        // RFC 8737 traffic on the connector the listener added: no certificate, no_application_protocol
+        for (String name : java.util.Arrays.asList("a.test", "b.test", "unknown.test", null)) {
+            assertThat(TlsProbe.acmeTlsRefusalProblems("127.0.0.1", httpsPort, name)).isEmpty();
+        }
         TlsProbe.HttpsResponse page = TlsProbe.httpsGet(httpsPort, "a.test", "/", roots);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("hello from ROOT");

@@ -1,4 +1,4 @@
-package dev.autocert.jetty;
+package dev.autocert.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -12,9 +12,10 @@ import java.util.Locale;
  * without consuming them. The ClientHello may be split over several TLS records (RFC 8446 §5.1
  * allows it, and clients with big key shares do it) and over several reads; the records are joined
  * before the message is parsed. Anything that is not a well-formed ClientHello is reported as such,
- * so the caller hands it to the normal TLS stack, which answers it the way it always does.
+ * so the caller hands it to the normal TLS stack, which answers it the way it always does. Used by the
+ * Jetty adapter to route validation connections and by {@link AcmeTlsGateEngine} on Tomcat.
  */
-final class ClientHello {
+public final class ClientHello {
 
     private static final int HANDSHAKE_RECORD = 22;
     private static final int CLIENT_HELLO = 1;
@@ -26,7 +27,7 @@ final class ClientHello {
     private static final int EXT_ALPN = 16;
 
     /** How far the parse got. */
-    enum Status {
+    public enum Status {
         /** The bytes so far are the start of a ClientHello; more are needed. */
         NEED_MORE,
         /** A whole ClientHello was read; {@link Result#sni()} and {@link Result#alpn()} are set. */
@@ -42,10 +43,13 @@ final class ClientHello {
      * @param sni    the host name asked for, lower case, or {@code null}
      * @param alpn   the offered application protocols, in the client's order
      */
-    record Result(Status status, String sni, List<String> alpn) {
-        static final Result NEED_MORE = new Result(Status.NEED_MORE, null, List.of());
-        static final Result NOT_A_HELLO = new Result(Status.NOT_A_HELLO, null, List.of());
-        static final Result TOO_LARGE = new Result(Status.TOO_LARGE, null, List.of());
+    public record Result(Status status, String sni, List<String> alpn) {
+        /** The result for bytes that are the start of a hello. */
+        public static final Result NEED_MORE = new Result(Status.NEED_MORE, null, List.of());
+        /** The result for bytes that are no hello. */
+        public static final Result NOT_A_HELLO = new Result(Status.NOT_A_HELLO, null, List.of());
+        /** The result for a hello over the limit. */
+        public static final Result TOO_LARGE = new Result(Status.TOO_LARGE, null, List.of());
     }
 
     private ClientHello() {
@@ -56,7 +60,7 @@ final class ClientHello {
      * @param limit how many bytes the caller can hold: a hello that cannot fit is {@link Status#TOO_LARGE}
      * @return the parse result
      */
-    static Result parse(ByteBuffer bytes, int limit) {
+    public static Result parse(ByteBuffer bytes, int limit) {
         int pos = bytes.position();
         int end = bytes.limit();
         ByteArrayOutputStream message = new ByteArrayOutputStream(Math.min(end - pos, limit));
