@@ -12,6 +12,7 @@ import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.renew.HookCommands;
+import dev.autocert.status.ServingConnector;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.tls.CertifiedKey;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One Autocert instance: the certificates of one configuration, the answers to the CA's challenges
@@ -47,6 +49,7 @@ public final class Autocert implements AutoCloseable {
     private final Issuer issuer;
     private final HookCommands hooks;
     private final Dns01Solver dns01;
+    private final List<ServingConnector> connectors = new CopyOnWriteArrayList<>();
 
     private Autocert(AutocertConfig config, Set<ChallengeType> answerable) {
         this.config = config;
@@ -178,9 +181,25 @@ public final class Autocert implements AutoCloseable {
         issuer.rolloverAccountKey();
     }
 
-    /** @return the state of every certificate */
+    /** @return the state of every certificate, with the connectors serving it */
     public List<CertificateStatus> status() {
-        return manager.status();
+        List<String> serving = servingConnectors();
+        return manager.status().stream().map(s -> s.servedBy(serving)).toList();
+    }
+
+    /**
+     * Tells status and JMX about a TLS connector that serves the managed certificates (every one, chosen per
+     * handshake), so they can say which connectors actually serve.
+     *
+     * @param connector the adapter's view of the connector
+     */
+    public void addConnector(ServingConnector connector) {
+        connectors.add(connector);
+    }
+
+    /** @return the names of the connectors {@linkplain #addConnector added} that are serving now */
+    public List<String> servingConnectors() {
+        return connectors.stream().filter(ServingConnector::serving).map(ServingConnector::name).toList();
     }
 
     /** @return the certificate manager, for adapters that need the served certificate of a name */

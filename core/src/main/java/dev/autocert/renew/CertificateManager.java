@@ -185,7 +185,7 @@ public final class CertificateManager implements AutoCloseable {
             synchronized (m) {
                 out.add(new CertificateStatus(m.spec.name(), m.spec.domains(),
                         m.current == null ? null : m.current.notAfter(), m.nextAttempt, m.nextReason, m.failures,
-                        m.lastError, issuer.validatedBy(m.spec.domains())));
+                        m.lastError, issuer.validatedBy(m.spec.domains()), List.of()));
             }
         }
         return out;

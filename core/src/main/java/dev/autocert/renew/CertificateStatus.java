@@ -16,7 +16,16 @@ import java.util.List;
  * @param failures    consecutive failed attempts
  * @param lastError   the last failure's diagnosis, or {@code null} after a success
  * @param validatedBy the challenge types that last validated its names here, e.g. {@code [http-01]}
+ * @param servedBy    the TLS connectors serving it now, by the container's names; empty when none is running
+ *                    or no certificate is served yet
  */
 public record CertificateStatus(String name, List<String> domains, Instant notAfter, Instant nextAttempt,
-                                String nextReason, int failures, Diagnosis lastError, List<String> validatedBy) {
+                                String nextReason, int failures, Diagnosis lastError, List<String> validatedBy,
+                                List<String> servedBy) {
+
+    /** @return this snapshot, served by {@code connectors} when it has a certificate to serve */
+    public CertificateStatus servedBy(List<String> connectors) {
+        return new CertificateStatus(name, domains, notAfter, nextAttempt, nextReason, failures, lastError, validatedBy,
+                notAfter == null ? List.of() : List.copyOf(connectors));
+    }
 }

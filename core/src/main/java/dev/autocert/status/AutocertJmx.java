@@ -128,6 +128,11 @@ public final class AutocertJmx implements AutoCloseable {
         }
 
         @Override
+        public String[] getServedBy() {
+            return status().map(s -> s.servedBy().toArray(new String[0])).orElse(new String[0]);
+        }
+
+        @Override
         public int getFailures() {
             return status().map(CertificateStatus::failures).orElse(0);
         }

@@ -24,6 +24,9 @@ public interface CertificateMXBean {
     /** @return the challenge types that last validated the names, e.g. {@code http-01} */
     String[] getValidatedBy();
 
+    /** @return the TLS connectors serving it now, e.g. {@code https-jsse-nio-8443}; empty when none is running */
+    String[] getServedBy();
+
     /** @return consecutive failed attempts */
     int getFailures();
 

@@ -29,6 +29,7 @@ public final class StatusJson {
         sb.append(", \"nextAttempt\": ").append(s.nextAttempt() == null ? "null" : quote(s.nextAttempt().toString()));
         sb.append(", \"nextReason\": ").append(s.nextReason() == null ? "null" : quote(s.nextReason()));
         sb.append(", \"validatedBy\": ").append(s.validatedBy().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
+        sb.append(", \"servedBy\": ").append(s.servedBy().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
         sb.append(", \"failures\": ").append(s.failures());
         Diagnosis d = s.lastError();
         if (d == null) {

@@ -146,6 +146,7 @@ public final class JettyAutocert extends AbstractLifeCycle {
         instance.addListener(ConnectorCertificates.install(instance, connectors.factories(), passwords));
         for (ServerConnector c : connectors.tls()) {
             AcmeTlsDetector.insert(c, instance);
+            instance.addConnector(new JettyConnector(c));
         }
         autocert = instance;
         LOG.info("Autocert manages {} certificate(s) from {}, store {}, answering {} on {} TLS and {} HTTP connector(s)",

@@ -141,7 +141,8 @@ class JettyModuleIT extends AcceptanceTestSupport {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/.well-known/autocert-status")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"validatedBy\": [\"http-01\"]");
+        assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"validatedBy\": [\"http-01\"]")
+                .contains("\"servedBy\": [\"https@127.0.0.1:" + httpsPort + "\"]");
         assertThat(StatusPageTest.fromElsewhere(httpsPort, roots, null).status()).isEqualTo(401);
         assertThat(StatusPageTest.fromElsewhere(httpsPort, roots, "dev:dev-secret").status()).isEqualTo(403);
         assertThat(StatusPageTest.fromElsewhere(httpsPort, roots, "ops:ops-secret").body()).contains("\"name\": \"b.test\"");

@@ -65,6 +65,7 @@ public class AutocertListener implements LifecycleListener {
     private String httpsAddress;
     private Autocert autocert;
     private final List<ConnectorKeystore> keystores = new ArrayList<>();
+    private final List<TomcatConnector> connectors = new ArrayList<>();
 
     // ---- attributes, one per setting (see README "Settings") ----
 
@@ -269,6 +270,7 @@ public class AutocertListener implements LifecycleListener {
             case Lifecycle.BEFORE_INIT_EVENT -> configure(server);
             case Lifecycle.AFTER_START_EVENT -> {
                 if (autocert != null) {
+                    reportConnectorsDown();
                     autocert.start();
                     jmx = AutocertJmx.register(autocert);
                 }
@@ -329,6 +331,7 @@ public class AutocertListener implements LifecycleListener {
         for (Connector c : tls) {
             if (wire(c)) {
                 tlsWired = true;
+                connectors.add(new TomcatConnector(c));
                 keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
             }
         }
@@ -336,6 +339,7 @@ public class AutocertListener implements LifecycleListener {
             Connector own = addConnector(server.findServices()[0], config);
             if (own != null) {
                 tlsWired = true;
+                connectors.add(new TomcatConnector(own));
                 keystores.addAll(ConnectorKeystore.of(own, catalinaBase));
             }
         }
@@ -355,10 +359,21 @@ public class AutocertListener implements LifecycleListener {
                 }
             }
         }
+        connectors.forEach(autocert::addConnector);
         autocert.loadStored();
         autocert.addListener(new Events());
         log.info(sm.getString("listener.started", config.certificates().size(), config.directory(), config.storage(),
                 answerable.stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
+    }
+
+    /** One warning per TLS connector Tomcat could not start: it serves nothing, whatever Autocert obtains. */
+    private void reportConnectorsDown() {
+        for (TomcatConnector c : connectors) {
+            if (!c.serving()) {
+                log.warn(sm.getString(c.portTakenByAnother() ? "listener.connectorPortTaken" : "listener.connectorDown",
+                        c.name(), c.state(), String.valueOf(c.port())));
+            }
+        }
     }
 
     private static boolean isTls(Connector c) {
@@ -437,15 +452,26 @@ public class AutocertListener implements LifecycleListener {
             if (!fresh) {
                 return;
             }
-            log.info(sm.getString("listener.installed", spec.domains(), certificate.notAfter()));
+            List<String> serving = autocert.servingConnectors();
+            if (serving.isEmpty()) {
+                log.warn(sm.getString("listener.storedNotServed", spec.domains(), certificate.notAfter()));
+            } else {
+                log.info(sm.getString("listener.installed", spec.domains(), certificate.notAfter(), serving));
+            }
             for (ConnectorKeystore keystore : keystores) {
-                if (keystore.covers(spec)) {
-                    try {
-                        keystore.replaceWith(certificate);
-                        log.info(sm.getString("listener.reloaded", keystore.connector(), keystore.file(), spec.domains()));
-                    } catch (IOException | RuntimeException e) {
-                        log.warn(sm.getString("listener.reloadFailed", keystore.connector(), keystore.file(), e.getMessage()));
-                    }
+                if (!keystore.covers(spec)) {
+                    continue;
+                }
+                if (!keystore.connector().getState().isAvailable()) {
+                    log.warn(sm.getString("listener.reloadSkipped", keystore.connector(), keystore.file(),
+                            keystore.connector().getState()));
+                    continue;
+                }
+                try {
+                    keystore.replaceWith(certificate);
+                    log.info(sm.getString("listener.reloaded", keystore.connector(), keystore.file(), spec.domains()));
+                } catch (IOException | RuntimeException e) {
+                    log.warn(sm.getString("listener.reloadFailed", keystore.connector(), keystore.file(), e.getMessage()));
                 }
             }
         }

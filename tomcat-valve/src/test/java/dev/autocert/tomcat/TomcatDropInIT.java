@@ -108,7 +108,9 @@ class TomcatDropInIT extends DistributionTestSupport {
                 + "/.well-known/autocert-status")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(status.body()).contains("\"name\": \"a.test\"").contains("\"www.a.test\"").contains("\"failures\": 0")
-                .contains("\"nextReason\": \"a third of the lifetime left\"").contains("\"validatedBy\": [\"http-01\"]");
+                .contains("\"nextReason\": \"a third of the lifetime left\"").contains("\"validatedBy\": [\"http-01\"]")
+                .contains("\"servedBy\": [\"https-jsse-nio-127.0.0.1-" + httpsPort + "\"]");
+        assertThat(tomcat.console()).contains("Certificate for [b.test] is live on [https-jsse-nio-127.0.0.1-" + httpsPort + "]");
         // from elsewhere (here: through a proxy, which says so in X-Forwarded-For) only the status role gets it, over HTTPS
         assertThat(statusFromElsewhere(roots, null).status()).isEqualTo(401);
         assertThat(statusFromElsewhere(roots, null).headers().get("www-authenticate")).startsWith("Basic realm=");
