@@ -11,6 +11,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,26 +36,15 @@ public final class AutocertJmx implements AutoCloseable {
      */
     public static AutocertJmx register(Autocert autocert) {
         AutocertJmx jmx = new AutocertJmx();
+        Path storage = autocert.config().storage();
         try {
-            ObjectName name = new ObjectName(DOMAIN + ":type=Autocert");
-            if (jmx.server.isRegistered(name)) {
-                jmx.server.unregisterMBean(name);
-            }
-            jmx.server.registerMBean(new InstanceView(autocert), name);
-            jmx.registered.add(name);
+            jmx.add(instanceName(storage), new InstanceView(autocert));
         } catch (JMException e) {
             LOG.warn("Cannot register Autocert's JMX view: {}", e.getMessage());
         }
         for (CertificateStatus s : autocert.status()) {
             try {
-                ObjectName name = objectName(s.name());
-                if (jmx.server.isRegistered(name)) {
-                    jmx.server.unregisterMBean(name); // a previous instance (redeploy) that did not clean up
-                }
-                jmx.server.registerMBean(new View(autocert, s.name()), name);
-                jmx.registered.add(name);
-            } catch (InstanceAlreadyExistsException e) {
-                LOG.warn("JMX name for {} is taken: {}", s.name(), e.getMessage());
+                jmx.add(objectName(storage, s.name()), new View(autocert, s.name()));
             } catch (JMException e) {
                 LOG.warn("Cannot register the JMX view of {}: {}", s.name(), e.getMessage());
             }
@@ -62,13 +52,41 @@ public final class AutocertJmx implements AutoCloseable {
         return jmx;
     }
 
+    /** Registers, never replacing: a name that is taken belongs to another running instance on the same store. */
+    private void add(ObjectName name, Object mbean) throws JMException {
+        try {
+            server.registerMBean(mbean, name);
+            registered.add(name);
+        } catch (InstanceAlreadyExistsException e) {
+            LOG.warn("JMX name {} is taken by another Autocert instance on the same store; this one is not published", name);
+        }
+    }
+
     /**
+     * The instance key of every name: the store folder, so that several instances in one JVM (embedded servers,
+     * webapps) each have their own names, and a name stays the same across restarts.
+     */
+    private static String instanceKey(Path storage) {
+        return ",instance=" + ObjectName.quote(storage.toAbsolutePath().normalize().toString());
+    }
+
+    /**
+     * @param storage the instance's store folder (setting {@code storage})
+     * @return its MBean name, {@code dev.autocert:type=Autocert,instance=<quoted store folder>}
+     * @throws JMException never for a valid path
+     */
+    public static ObjectName instanceName(Path storage) throws JMException {
+        return new ObjectName(DOMAIN + ":type=Autocert" + instanceKey(storage));
+    }
+
+    /**
+     * @param storage         the instance's store folder (setting {@code storage})
      * @param certificateName a certificate's name
-     * @return its MBean name, {@code dev.autocert:type=Certificate,name=<quoted name>}
+     * @return its MBean name, {@code dev.autocert:type=Certificate,instance=<quoted store folder>,name=<quoted name>}
      * @throws JMException never for a valid certificate name
      */
-    public static ObjectName objectName(String certificateName) throws JMException {
-        return new ObjectName(DOMAIN + ":type=Certificate,name=" + ObjectName.quote(certificateName));
+    public static ObjectName objectName(Path storage, String certificateName) throws JMException {
+        return new ObjectName(DOMAIN + ":type=Certificate" + instanceKey(storage) + ",name=" + ObjectName.quote(certificateName));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.autocert.status;
 
-/** The Autocert instance as a whole: {@code dev.autocert:type=Autocert}. */
+/** The Autocert instance as a whole: {@code dev.autocert:type=Autocert,instance=<store folder>}. */
 public interface AutocertMXBean {
 
     /** @return the ACME directory in use */

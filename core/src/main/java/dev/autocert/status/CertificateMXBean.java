@@ -2,7 +2,7 @@ package dev.autocert.status;
 
 /**
  * One managed certificate, as JMX clients (jconsole, Tomcat's JMX proxy, monitoring agents) see it:
- * {@code dev.autocert:type=Certificate,name=<name>}.
+ * {@code dev.autocert:type=Certificate,instance=<store folder>,name=<name>}.
  */
 public interface CertificateMXBean {
 

@@ -53,7 +53,7 @@ class OperationsIT {
                 assertThat(pebble.certificateStatus(first.getSerialNumber())).isEqualTo("Valid");
 
                 MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-                mbeans.invoke(AutocertJmx.objectName("ops.test"), "revoke", new Object[] {"keyCompromise"},
+                mbeans.invoke(AutocertJmx.objectName(dir.resolve("store"), "ops.test"), "revoke", new Object[] {"keyCompromise"},
                         new String[] {String.class.getName()});
                 assertThat(pebble.certificateStatus(first.getSerialNumber())).isEqualTo("Revoked");
                 BigInteger second = awaitNewSerial(httpsPort, roots, first.getSerialNumber());
@@ -63,9 +63,9 @@ class OperationsIT {
                     accountKey = files.filter(p -> p.getFileName().toString().equals("account.pem")).findFirst().orElseThrow();
                 }
                 String before = Files.readString(accountKey);
-                mbeans.invoke(new ObjectName(AutocertJmx.DOMAIN + ":type=Autocert"), "rolloverAccountKey", new Object[0], new String[0]);
+                mbeans.invoke(AutocertJmx.instanceName(dir.resolve("store")), "rolloverAccountKey", new Object[0], new String[0]);
                 assertThat(Files.readString(accountKey)).isNotEqualTo(before);
-                mbeans.invoke(AutocertJmx.objectName("ops.test"), "renewNow", new Object[0], new String[0]);
+                mbeans.invoke(AutocertJmx.objectName(dir.resolve("store"), "ops.test"), "renewNow", new Object[0], new String[0]);
                 awaitNewSerial(httpsPort, roots, second);
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(events) && Files.readAllLines(events).size() == 3);

@@ -127,7 +127,7 @@ class TomcatDropInIT extends DistributionTestSupport {
         try (JMXConnector jmx = JMXConnectorFactory.connect(
                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
             MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
-            ObjectName b = AutocertJmx.objectName("b.test");
+            ObjectName b = AutocertJmx.objectName(tomcat.base().resolve("conf/autocert"), "b.test");
             assertThat((String[]) mbeans.getAttribute(b, "Domains")).containsExactly("b.test");
             assertThat(Instant.parse((String) mbeans.getAttribute(b, "NotAfter"))).isAfter(Instant.now());
             mbeans.invoke(b, "renewNow", new Object[0], new String[0]);
