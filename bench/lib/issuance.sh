@@ -248,7 +248,9 @@ public class IbRenewNow {
             MBeanServerConnection mbeans = c.getMBeanServerConnection();
             ObjectName[] names = new ObjectName[args.length - 1];
             for (int i = 1; i < args.length; i++) {
-                names[i - 1] = new ObjectName("dev.autocert:type=Certificate,name=" + ObjectName.quote(args[i]));
+                // one Autocert instance in this Tomcat: its instance key (the store folder) is whatever it is
+                names[i - 1] = mbeans.queryNames(new ObjectName("dev.autocert:type=Certificate,name="
+                        + ObjectName.quote(args[i]) + ",*"), null).iterator().next();
                 mbeans.getAttribute(names[i - 1], "NotAfter");
             }
             long t = System.currentTimeMillis();
