@@ -1,16 +1,12 @@
 package dev.autocert.jetty;
 
 import dev.autocert.testkit.FreePorts;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -36,7 +32,7 @@ final class EmbeddedJetty implements AutoCloseable {
     final Server server = new Server();
     final int httpPort = FreePorts.take();
     final int httpsPort = FreePorts.take();
-    final SslContextFactory.Server tls = new SslContextFactory.Server();
+    final SslContextFactory.Server tls;
     final JettyAutocert autocert;
 
     /** Settings every test starts from: two certificates, a CA that is never reached. */
@@ -75,17 +71,11 @@ final class EmbeddedJetty implements AutoCloseable {
         http.setPort(httpPort);
         server.addConnector(http);
 
-        HttpConfiguration httpsConfig = new HttpConfiguration();
-        httpsConfig.addCustomizer(new SecureRequestCustomizer());
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-        alpn.setDefaultProtocol("http/1.1");
-        ServerConnector https = new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn,
-                new HTTP2ServerConnectionFactory(httpsConfig), new HttpConnectionFactory(httpsConfig));
+        ServerConnector https = HttpsConnector.create(server, "127.0.0.1", httpsPort);
+        tls = https.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory();
         if (proxyProtocol) {
             https.addFirstConnectionFactory(new ProxyConnectionFactory());
         }
-        https.setHost("127.0.0.1");
-        https.setPort(httpsPort);
         server.addConnector(https);
 
         server.setHandler(new Handler.Abstract() {

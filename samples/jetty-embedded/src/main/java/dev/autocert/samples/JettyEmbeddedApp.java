@@ -1,20 +1,14 @@
 package dev.autocert.samples;
 
+import dev.autocert.jetty.HttpsConnector;
 import dev.autocert.jetty.JettyAutocert;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,16 +62,8 @@ public final class JettyEmbeddedApp {
         http.setPort(httpPort);
         server.addConnector(http);
 
-        HttpConfiguration httpsConfig = new HttpConfiguration();
-        httpsConfig.addCustomizer(new SecureRequestCustomizer());
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-        alpn.setDefaultProtocol("http/1.1");
-        SslContextFactory.Server tls = new SslContextFactory.Server(); // no keystore: Autocert fills it
-        ServerConnector https = new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn,
-                new HTTP2ServerConnectionFactory(httpsConfig), new HttpConnectionFactory(httpsConfig));
-        https.setHost(host);
-        https.setPort(httpsPort);
-        server.addConnector(https);
+        // TLS with h2 and http/1.1, and no keystore at all: Autocert fills it
+        server.addConnector(HttpsConnector.create(server, host, httpsPort));
 
         server.setHandler(new Hello());
 
