@@ -1,5 +1,6 @@
 package dev.autocert.acme;
 
+import dev.autocert.renew.CertificateSource;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
@@ -38,7 +39,7 @@ import java.util.stream.Collectors;
  * Obtains one certificate: order, authorizations (answered by the enabled {@link ChallengeSolver}s,
  * all published and triggered at once), finalize with a fresh key, download the chain.
  */
-public final class Issuer {
+public final class Issuer implements CertificateSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Issuer.class);
     private static final Duration VALIDATION_TIMEOUT = Duration.ofMinutes(2);
@@ -74,6 +75,7 @@ public final class Issuer {
      * @throws DiagnosedException   when the CA refuses or validation fails, explained
      * @throws InterruptedException when the server is stopping
      */
+    @Override
     public CertifiedKey issue(CertificateSpec spec) throws DiagnosedException, InterruptedException {
         try {
             Login login = accounts.login();
@@ -115,6 +117,7 @@ public final class Issuer {
      * @param domains names of a certificate
      * @return the challenge types that last validated them here, e.g. {@code [http-01]}; empty before any
      */
+    @Override
     public java.util.List<String> validatedBy(java.util.List<String> domains) {
         return domains.stream().map(d -> validatedBy.get(d.startsWith("*.") ? d.substring(2) : d))
                 .filter(java.util.Objects::nonNull).map(ChallengeType::acmeName).distinct().toList();

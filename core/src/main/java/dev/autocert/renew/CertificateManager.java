@@ -1,6 +1,5 @@
 package dev.autocert.renew;
 
-import dev.autocert.acme.Issuer;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.diagnose.AcmeProblems;
@@ -13,10 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps every configured certificate issued, stored, served and renewed. Each certificate has its
- * own schedule: the renewal time of the served certificate, or a back-off delay after a failure.
- * Nothing here ever removes a served certificate: a failing CA, network or disk only delays.
+ * own schedule: the renewal time of the served certificate, or a back-off delay after a failure; the
+ * decisions are {@link RenewalSchedule}'s, this class holds the state, the clock and the threads.
+ * Listeners are told after the certificate's lock is released, so a slow listener (a keystore rewrite)
+ * never blocks status or JMX. Nothing here ever removes a served certificate: a failing CA, network or
+ * disk only delays.
  */
 public final class CertificateManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
-    /** Even a far renewal is re-checked this often, so clock jumps and config drift are noticed. */
-    private static final Duration LONGEST_SLEEP = Duration.ofHours(12);
     /** Listeners hear of failures at most this often per certificate. */
     static final Duration FAILURE_NOTICE_INTERVAL = Duration.ofHours(1);
     /** Listeners hear of an expiring certificate at most this often. */
@@ -45,10 +47,11 @@ public final class CertificateManager implements AutoCloseable {
 
     private final AutocertConfig config;
     private final Store store;
-    private final Issuer issuer;
+    private final CertificateSource source;
     private final LiveCertificates live;
     private final RenewalPolicy policy;
     private final Backoff backoff;
+    private final Clock clock;
     private final List<CertificateEvents> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Managed> managed = new LinkedHashMap<>();
     private ScheduledExecutorService executor;
@@ -57,15 +60,13 @@ public final class CertificateManager implements AutoCloseable {
     private static final class Managed {
         final CertificateSpec spec;
         CertifiedKey current;
-        int failures;
+        ScheduleState state = ScheduleState.NOTHING_SERVED;
         Diagnosis lastError;
-        Instant nextAttempt;
-        String nextReason;
-        boolean forced;
+        RenewalSchedule.Plan next;
+        /** An attempt is under way: a renewal asked for now joins it instead of placing a second order. */
+        boolean running;
         Instant lastFailureNotice;
         Instant lastExpiryNotice;
-        /** Until when the CA refuses orders for this certificate (its Retry-After on a rate limit), or null. */
-        Instant rateLimitedUntil;
         ScheduledFuture<?> future;
 
         Managed(CertificateSpec spec) {
@@ -76,14 +77,20 @@ public final class CertificateManager implements AutoCloseable {
     /**
      * @param config the settings
      * @param store  where certificates survive restarts
-     * @param issuer how certificates are obtained
+     * @param source how certificates are obtained
      * @param live   where served certificates are installed
      */
-    public CertificateManager(AutocertConfig config, Store store, Issuer issuer, LiveCertificates live) {
+    public CertificateManager(AutocertConfig config, Store store, CertificateSource source, LiveCertificates live) {
+        this(config, store, source, live, Clock.systemUTC());
+    }
+
+    /** As above, judging times by {@code clock} (tests move it). */
+    CertificateManager(AutocertConfig config, Store store, CertificateSource source, LiveCertificates live, Clock clock) {
         this.config = config;
         this.store = store;
-        this.issuer = issuer;
+        this.source = source;
         this.live = live;
+        this.clock = clock;
         this.policy = new RenewalPolicy(config.renewBefore());
         this.backoff = new Backoff(config.retryDelay());
         for (CertificateSpec spec : config.certificates()) {
@@ -109,7 +116,8 @@ public final class CertificateManager implements AutoCloseable {
             try {
                 Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
                 if (stored.isPresent()) {
-                    install(m, stored.get(), false);
+                    install(m, stored.get());
+                    tellInstalled(m, stored.get(), false);
                     loaded++;
                     LOG.info("Serving stored certificate for {}, valid until {}", m.spec.domains(), stored.get().notAfter());
                 }
@@ -122,10 +130,10 @@ public final class CertificateManager implements AutoCloseable {
 
     private void loadRateLimit(Managed m) {
         try {
-            Optional<Instant> until = store.loadRateLimit(m.spec.name()).filter(Instant.now()::isBefore);
+            Optional<Instant> until = store.loadRateLimit(m.spec.name()).filter(clock.instant()::isBefore);
             if (until.isPresent()) {
                 synchronized (m) {
-                    m.rateLimitedUntil = until.get();
+                    m.state = m.state.rateLimited(until.get());
                 }
                 LOG.warn("The CA rate-limited orders for {} until {}: not asking it before then", m.spec.domains(), until.get());
             }
@@ -155,13 +163,14 @@ public final class CertificateManager implements AutoCloseable {
         });
         for (Managed m : managed.values()) {
             synchronized (m) {
-                schedule(m, Duration.between(Instant.now(), nextRun(m)));
+                schedule(m, RenewalSchedule.plan(m.state, clock.instant()));
             }
         }
     }
 
     /**
-     * Renews a certificate now, whatever its schedule.
+     * Renews a certificate now, whatever its schedule. While an attempt for it is under way, that attempt
+     * is the renewal: a second one would place a second order and self-check every name again.
      *
      * @param name a certificate's name
      * @return whether such a certificate is managed
@@ -172,8 +181,12 @@ public final class CertificateManager implements AutoCloseable {
             return false;
         }
         synchronized (m) {
-            m.forced = true;
-            schedule(m, Duration.ZERO);
+            if (m.running) {
+                LOG.info("An attempt for {} is already under way; the renewal asked for joins it", m.spec.domains());
+                return true;
+            }
+            m.state = m.state.forced(true);
+            schedule(m, RenewalSchedule.requested(m.state, clock.instant()));
         }
         return true;
     }
@@ -184,8 +197,9 @@ public final class CertificateManager implements AutoCloseable {
         for (Managed m : managed.values()) {
             synchronized (m) {
                 out.add(new CertificateStatus(m.spec.name(), m.spec.domains(),
-                        m.current == null ? null : m.current.notAfter(), m.nextAttempt, m.nextReason, m.failures,
-                        m.lastError, issuer.validatedBy(m.spec.domains()), List.of()));
+                        m.current == null ? null : m.current.notAfter(), m.next == null ? null : m.next.at(),
+                        m.next == null ? null : m.next.reason(), m.state.failures(), m.lastError,
+                        source.validatedBy(m.spec.domains()), List.of()));
             }
         }
         return out;
@@ -205,84 +219,56 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
-    private Instant nextRun(Managed m) {
-        // due since ever when nothing is served or not the configured names
-        Instant due = m.current == null || !coversSpec(m) ? Instant.EPOCH : policy.renewAt(m.current);
-        return m.rateLimitedUntil != null && m.rateLimitedUntil.isAfter(due) ? m.rateLimitedUntil : due;
-    }
-
-    private boolean coversSpec(Managed m) {
-        return new HashSet<>(m.current.dnsNames()).equals(new HashSet<>(m.spec.domains()));
-    }
-
-    private void schedule(Managed m, Duration delay) {
+    private void schedule(Managed m, RenewalSchedule.Plan plan) {
         if (m.future != null) {
             m.future.cancel(false);
         }
-        m.nextReason = reason(m);
-        Duration d = delay.isNegative() ? Duration.ZERO : delay.compareTo(LONGEST_SLEEP) > 0 ? LONGEST_SLEEP : delay;
-        m.nextAttempt = Instant.now().plus(d);
-        m.future = executor.schedule(() -> run(m), d.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private String reason(Managed m) {
-        if (m.forced) {
-            return "renewal requested";
+        m.next = plan;
+        long delay = Math.max(0, Duration.between(clock.instant(), plan.at()).toMillis());
+        if (executor != null && !executor.isShutdown()) {
+            m.future = executor.schedule(() -> run(m), delay, TimeUnit.MILLISECONDS);
         }
-        if (m.rateLimitedUntil != null && m.rateLimitedUntil.isAfter(Instant.now())) {
-            return (m.failures > 0 ? "retry " + (m.failures + 1) + " " : "") + "when the CA's rate limit lifts";
-        }
-        if (m.failures > 0) {
-            return "retry " + (m.failures + 1) + " after a failure";
-        }
-        if (m.current == null) {
-            return "no certificate yet";
-        }
-        if (!coversSpec(m)) {
-            return "the configured names changed";
-        }
-        Duration lifetime = Duration.between(m.current.notBefore(), m.current.notAfter());
-        return config.renewBefore().filter(d -> d.compareTo(lifetime) < 0)
-                .map(d -> "renewBefore " + d.toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " before expiry")
-                .orElse("a third of the lifetime left");
     }
 
     private void run(Managed m) {
+        CertifiedKey before;
         synchronized (m) {
-            // woken early by the 12-hour cap: not due yet, or the CA's rate limit still holds
-            boolean limited = m.rateLimitedUntil != null && Instant.now().isBefore(m.rateLimitedUntil);
-            if (!m.forced && (m.failures == 0 || limited) && Instant.now().isBefore(nextRun(m))) {
-                schedule(m, Duration.between(Instant.now(), nextRun(m)));
+            Instant now = clock.instant();
+            if (!RenewalSchedule.attemptNow(m.state, now)) {
+                schedule(m, RenewalSchedule.plan(m.state, now)); // woken early by the 12-hour cap, or still rate-limited
                 return;
             }
-            m.forced = false;
+            m.state = m.state.forced(false);
+            m.running = true;
+            before = m.current;
         }
         try {
-            LOG.info("{} certificate for {}", currentOf(m) == null ? "Obtaining" : "Renewing", m.spec.domains());
-            CertifiedKey issued = issuer.issue(m.spec);
+            LOG.info("{} certificate for {}", before == null ? "Obtaining" : "Renewing", m.spec.domains());
+            CertifiedKey issued = source.issue(m.spec);
             save(m, issued);
+            boolean wasLimited;
             synchronized (m) {
-                install(m, issued, true);
-                m.failures = 0;
+                m.running = false;
+                wasLimited = m.state.rateLimitedUntil() != null;
+                install(m, issued);
+                m.state = m.state.succeeded();
                 m.lastError = null;
-                if (m.rateLimitedUntil != null) {
-                    m.rateLimitedUntil = null;
-                    saveRateLimit(m, Optional.empty());
-                }
-                schedule(m, Duration.between(Instant.now(), nextRun(m)));
+                schedule(m, RenewalSchedule.plan(m.state, clock.instant()));
             }
+            if (wasLimited) {
+                saveRateLimit(m, Optional.empty());
+            }
+            tellInstalled(m, issued, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (DiagnosedException e) {
             fail(m, e.diagnosis(), e);
         } catch (RuntimeException e) {
             fail(m, AcmeProblems.explain(e, config.directory()), e);
-        }
-    }
-
-    private CertifiedKey currentOf(Managed m) {
-        synchronized (m) {
-            return m.current;
+        } finally {
+            synchronized (m) {
+                m.running = false;
+            }
         }
     }
 
@@ -297,38 +283,32 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private void fail(Managed m, Diagnosis diagnosis, Exception e) {
-        Duration delay;
+        Instant now = clock.instant();
+        Optional<Instant> limited = AcmeProblems.retryAfter(e).filter(now::isBefore);
+        RenewalSchedule.Plan plan;
+        int failures;
         boolean tellFailure;
         CertifiedKey expiring;
-        Instant now = Instant.now();
         synchronized (m) {
-            m.failures++;
+            m.running = false;
+            m.state = m.state.failed(limited.orElse(null));
             m.lastError = diagnosis;
-            delay = backoff.delay(m.failures);
-            Optional<Instant> limited = AcmeProblems.retryAfter(e).filter(now::isBefore);
-            if (limited.isPresent()) {
-                m.rateLimitedUntil = limited.get();
-                saveRateLimit(m, limited);
-                Duration caWait = Duration.between(now, limited.get());
-                if (caWait.compareTo(delay) > 0) {
-                    delay = caWait; // the CA named the time: asking earlier only fails again and counts against us
-                }
-            }
-            if (executor != null && !executor.isShutdown()) {
-                schedule(m, delay);
-            }
-            tellFailure = due(m.lastFailureNotice, FAILURE_NOTICE_INTERVAL, now);
+            failures = m.state.failures();
+            plan = RenewalSchedule.afterFailure(m.state, now, backoff.delay(failures));
+            schedule(m, plan);
+            tellFailure = RenewalSchedule.noticeDue(m.lastFailureNotice, FAILURE_NOTICE_INTERVAL, now);
             if (tellFailure) {
                 m.lastFailureNotice = now;
             }
-            expiring = m.current != null && isExpiring(m.current, now) && due(m.lastExpiryNotice, EXPIRY_NOTICE_INTERVAL, now)
-                    ? m.current : null;
+            expiring = m.current != null && isExpiring(m.current, now)
+                    && RenewalSchedule.noticeDue(m.lastExpiryNotice, EXPIRY_NOTICE_INTERVAL, now) ? m.current : null;
             if (expiring != null) {
                 m.lastExpiryNotice = now;
             }
         }
-        LOG.warn("Could not obtain the certificate for {} (attempt {}, next in {} s): {}", m.spec.domains(),
-                m.failures, String.format(java.util.Locale.ROOT, "%.1f", delay.toMillis() / 1000.0), diagnosis.message());
+        limited.ifPresent(until -> saveRateLimit(m, Optional.of(until)));
+        LOG.warn("Could not obtain the certificate for {} (attempt {}, next in {} s): {}", m.spec.domains(), failures,
+                String.format(Locale.ROOT, "%.1f", Duration.between(now, plan.at()).toMillis() / 1000.0), diagnosis.message());
         LOG.debug("Details", e);
         if (tellFailure) {
             listeners.forEach(l -> l.failed(m.spec, diagnosis));
@@ -338,10 +318,6 @@ public final class CertificateManager implements AutoCloseable {
                     expiring.notAfter(), diagnosis.message());
             listeners.forEach(l -> l.expiring(m.spec, expiring, diagnosis));
         }
-    }
-
-    private static boolean due(Instant last, Duration interval, Instant now) {
-        return last == null || !now.isBefore(last.plus(interval));
     }
 
     /**
@@ -354,16 +330,22 @@ public final class CertificateManager implements AutoCloseable {
         return Duration.between(now, certificate.notAfter()).compareTo(lifetime.dividedBy(6)) < 0;
     }
 
-    private void install(Managed m, CertifiedKey key, boolean fresh) {
-        synchronized (m) {
-            m.current = key;
-        }
+    /** Serves {@code key} and plans its renewal; the caller tells the listeners once no lock is held. */
+    private void install(Managed m, CertifiedKey key) {
         Duration lifetime = Duration.between(key.notBefore(), key.notAfter());
         if (RenewalPolicy.marginIgnored(config.renewBefore(), lifetime)) {
             LOG.warn("renewBefore ({}) is not shorter than the certificate lifetime ({}); renewing when a third remains",
                     config.renewBefore().get(), lifetime);
         }
+        synchronized (m) {
+            m.current = key;
+            m.state = m.state.served(policy.renewAt(key), policy.reason(key),
+                    new HashSet<>(key.dnsNames()).equals(new HashSet<>(m.spec.domains())));
+        }
         live.install(key);
+    }
+
+    private void tellInstalled(Managed m, CertifiedKey key, boolean fresh) {
         for (CertificateEvents l : listeners) {
             try {
                 l.installed(m.spec, key, fresh);

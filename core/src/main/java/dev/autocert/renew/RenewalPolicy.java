@@ -50,6 +50,18 @@ public final class RenewalPolicy {
     }
 
     /**
+     * @param certificate the certificate being served
+     * @return why it is renewed at {@link #dueAt}, for status pages: the margin or the one-third rule
+     */
+    public String reason(CertifiedKey certificate) {
+        Duration lifetime = Duration.between(certificate.notBefore(), certificate.notAfter());
+        if (renewBefore != null && renewBefore.compareTo(lifetime) < 0) {
+            return "renewBefore " + renewBefore.toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " before expiry";
+        }
+        return "a third of the lifetime left";
+    }
+
+    /**
      * @param renewBefore the configured margin, if any
      * @param lifetime    a certificate's lifetime
      * @return whether the margin was ignored because it is not shorter than the lifetime

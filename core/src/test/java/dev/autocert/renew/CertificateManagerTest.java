@@ -1,0 +1,241 @@
+package dev.autocert.renew;
+
+import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateSpec;
+import dev.autocert.config.KeyType;
+import dev.autocert.diagnose.DiagnosedException;
+import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.store.Store;
+import dev.autocert.tls.CertifiedKey;
+import dev.autocert.tls.LiveCertificates;
+import dev.autocert.tls.SelfSigned;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The manager with a fake certificate source, a store held in memory (the {@link Store} seam: no file is
+ * written) and a clock the test moves: what it serves, stores, schedules and tells, without a CA.
+ */
+class CertificateManagerTest {
+
+    private final MemoryStore store = new MemoryStore();
+    private final FakeSource source = new FakeSource();
+    private final LiveCertificates live = new LiveCertificates();
+    private final MovableClock clock = new MovableClock(Instant.now());
+    private final List<String> told = new CopyOnWriteArrayList<>();
+    private CertificateManager manager;
+
+    @AfterEach
+    void stop() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    private CertificateManager manager(String domains) throws Exception {
+        AutocertConfig config = AutocertConfig.parse(Map.of("domains", domains, "directory", "https://127.0.0.1:1/dir",
+                "retryDelay", "50ms"), Path.of("unused-by-a-memory-store"));
+        manager = new CertificateManager(config, store, source, live, clock);
+        manager.addListener(new CertificateEvents() {
+            @Override
+            public void installed(CertificateSpec spec, CertifiedKey certificate, boolean fresh) {
+                told.add((fresh ? "issued " : "loaded ") + spec.name());
+            }
+
+            @Override
+            public void failed(CertificateSpec spec, Diagnosis diagnosis) {
+                told.add("failed " + spec.name() + " " + diagnosis.kind());
+            }
+        });
+        return manager;
+    }
+
+    @Test
+    void aStoredCertificateIsServedAtOnceAndNotReissuedBeforeItIsDue() throws Exception {
+        CertifiedKey stored = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        store.saveCertificate("a.test", stored);
+        manager("a.test");
+        assertThat(manager.loadStored()).isEqualTo(1);
+        assertThat(live.lookup("a.test")).containsSame(stored);
+        assertThat(told).containsExactly("loaded a.test");
+        manager.start();
+        CertificateStatus status = manager.status().get(0);
+        assertThat(status.notAfter()).isEqualTo(stored.notAfter());
+        assertThat(status.nextReason()).isEqualTo("a third of the lifetime left");
+        assertThat(status.nextAttempt()).isAfter(clock.instant());
+        Thread.sleep(200);
+        assertThat(source.issued).hasValue(0);
+    }
+
+    @Test
+    void aMissingCertificateIsIssuedStoredServedAndTold() throws Exception {
+        manager("a.test,www.a.test").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
+        assertThat(store.certificates.get("a.test").dnsNames()).containsExactly("a.test", "www.a.test");
+        assertThat(live.lookup("www.a.test")).containsSame(store.certificates.get("a.test"));
+        assertThat(manager.status().get(0).nextReason()).isEqualTo("a third of the lifetime left");
+        assertThat(manager.status().get(0).failures()).isZero();
+    }
+
+    @Test
+    void failuresBackOffAreToldOnceAnHourAndTheNextSuccessClearsThem() throws Exception {
+        source.failuresToCome.set(3);
+        manager("a.test").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> source.attempts.get() >= 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
+        // three failures at the same clock time: the listeners heard of the first only
+        assertThat(told).containsExactly("failed a.test CA_UNREACHABLE", "issued a.test");
+        assertThat(manager.status().get(0).failures()).isZero();
+        assertThat(manager.status().get(0).lastError()).isNull();
+
+        source.failuresToCome.set(1);
+        clock.advance(Duration.ofHours(1));
+        manager.renewNow("a.test");
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 4);
+        assertThat(told.get(2)).isEqualTo("failed a.test CA_UNREACHABLE"); // an hour later: told again
+    }
+
+    @Test
+    void aFailureShowsInTheStatusWithTheRetryPlanned() throws Exception {
+        source.failuresToCome.set(Integer.MAX_VALUE);
+        AutocertConfig config = AutocertConfig.parse(Map.of("domains", "a.test", "directory", "https://127.0.0.1:1/dir",
+                "retryDelay", "1h"), Path.of("unused"));
+        manager = new CertificateManager(config, store, source, live, clock);
+        manager.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).failures() == 1);
+        CertificateStatus status = manager.status().get(0);
+        assertThat(status.nextReason()).isEqualTo("retry 2 after a failure");
+        assertThat(status.lastError().kind()).isEqualTo(Diagnosis.Kind.CA_UNREACHABLE);
+        assertThat(Duration.between(clock.instant(), status.nextAttempt())).isBetween(Duration.ofMinutes(47), Duration.ofMinutes(73));
+        assertThat(status.notAfter()).isNull();
+    }
+
+    @Test
+    void aSlowListenerNeverBlocksTheStatus() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inListener = new CountDownLatch(1);
+        manager("a.test").addListener(new CertificateEvents() {
+            @Override
+            public void installed(CertificateSpec spec, CertifiedKey certificate, boolean fresh) {
+                inListener.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS); // a keystore rewrite and reload that takes its time
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        manager.start();
+        assertThat(inListener.await(5, TimeUnit.SECONDS)).isTrue();
+        long t = System.nanoTime();
+        CertificateStatus status = manager.status().get(0);
+        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(2));
+        assertThat(status.notAfter()).isNotNull();
+        release.countDown();
+    }
+
+    @Test
+    void aRateLimitInTheStoreHoldsTheFirstOrderUntilItLifts() throws Exception {
+        store.saveRateLimit("a.test", Optional.of(clock.instant().plus(Duration.ofHours(2))));
+        manager("a.test").loadStored();
+        manager.start();
+        assertThat(manager.status().get(0).nextReason()).isEqualTo("when the CA's rate limit lifts");
+        Thread.sleep(200);
+        assertThat(source.attempts).hasValue(0);
+    }
+
+    @Test
+    void aRenewalAskedForDuringAnAttemptJoinsIt() throws Exception {
+        source.hold = new CountDownLatch(1);
+        manager("a.test").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> source.attempts.get() == 1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(manager.renewNow("a.test")).isTrue();
+        }
+        source.hold.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
+        Thread.sleep(200);
+        assertThat(source.attempts).hasValue(1);
+    }
+
+    /** Issues self-signed certificates for the spec's names, after failing as often as asked. */
+    private static final class FakeSource implements CertificateSource {
+        final AtomicInteger failuresToCome = new AtomicInteger();
+        final AtomicInteger attempts = new AtomicInteger();
+        final AtomicInteger issued = new AtomicInteger();
+        /** When set, an attempt waits for it: an order in progress. */
+        volatile CountDownLatch hold;
+
+        @Override
+        public CertifiedKey issue(CertificateSpec spec) throws DiagnosedException, InterruptedException {
+            attempts.incrementAndGet();
+            if (hold != null) {
+                hold.await(10, TimeUnit.SECONDS);
+            }
+            if (failuresToCome.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.CA_UNREACHABLE, "test", "none", "directory"), null);
+            }
+            issued.incrementAndGet();
+            return SelfSigned.temporary(spec.domains(), KeyType.EC256);
+        }
+
+        @Override
+        public List<String> validatedBy(List<String> domains) {
+            return List.of();
+        }
+    }
+
+    /** A {@link Store} in memory. */
+    private static final class MemoryStore implements Store {
+        final Map<String, CertifiedKey> certificates = new ConcurrentHashMap<>();
+        final Map<String, Instant> limits = new ConcurrentHashMap<>();
+        final Map<URI, KeyPair> accounts = new ConcurrentHashMap<>();
+
+        @Override public Optional<KeyPair> loadAccountKey(URI directory) { return Optional.ofNullable(accounts.get(directory)); }
+        @Override public void saveAccountKey(URI directory, KeyPair keys) { accounts.put(directory, keys); }
+        @Override public Optional<CertifiedKey> loadCertificate(String name) { return Optional.ofNullable(certificates.get(name)); }
+        @Override public void saveCertificate(String name, CertifiedKey certificate) { certificates.put(name, certificate); }
+        @Override public Optional<Instant> loadRateLimit(String name) { return Optional.ofNullable(limits.get(name)); }
+
+        @Override
+        public void saveRateLimit(String name, Optional<Instant> until) {
+            until.ifPresentOrElse(u -> limits.put(name, u), () -> limits.remove(name));
+        }
+    }
+
+    /** A clock that stands still until the test moves it. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+}
