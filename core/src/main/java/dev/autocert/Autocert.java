@@ -17,6 +17,7 @@ import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.Store;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.LiveCertificates;
 
@@ -44,16 +45,16 @@ public final class Autocert implements AutoCloseable {
     private final ChallengeBoard board = new ChallengeBoard();
     private final LiveCertificates live = new LiveCertificates();
     private final Http01Responder http01 = new Http01Responder(board);
-    private final FileStore store;
+    private final Store store;
     private final CertificateManager manager;
     private final Issuer issuer;
     private final HookCommands hooks;
     private final Dns01Solver dns01;
     private final List<ServingConnector> connectors = new CopyOnWriteArrayList<>();
 
-    private Autocert(AutocertConfig config, Set<ChallengeType> answerable) {
+    private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store) {
         this.config = config;
-        this.store = new FileStore(config.storage(), config.keystorePassword());
+        this.store = store;
         List<ChallengeSolver> solvers = new ArrayList<>();
         if (answerable.contains(ChallengeType.HTTP_01)) {
             solvers.add(BoardSolvers.http01(board));
@@ -85,7 +86,17 @@ public final class Autocert implements AutoCloseable {
      * @return a new, not yet started instance
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable) {
-        return new Autocert(config, answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable));
+        return create(config, answerable, new FileStore(config.storage(), config.keystorePassword()));
+    }
+
+    /**
+     * @param config     validated settings
+     * @param answerable the challenge types the container can answer (its connectors and routes)
+     * @param store      where accounts, certificates and schedules survive restarts
+     * @return a new, not yet started instance on that store
+     */
+    public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable, Store store) {
+        return new Autocert(config, answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable), store);
     }
 
     /** @return the settings */
@@ -109,7 +120,7 @@ public final class Autocert implements AutoCloseable {
     }
 
     /** @return the store */
-    public FileStore store() {
+    public Store store() {
         return store;
     }
 

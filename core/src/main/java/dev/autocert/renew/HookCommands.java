@@ -4,14 +4,14 @@ import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.Setting;
 import dev.autocert.diagnose.Diagnosis;
-import dev.autocert.store.FileStore;
+import dev.autocert.store.CertificateFiles;
+import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class HookCommands implements CertificateEvents, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HookCommands.class);
 
     private final AutocertConfig config;
-    private final FileStore store;
+    private final Store store;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "autocert-hooks");
         t.setDaemon(true);
@@ -46,7 +46,7 @@ public final class HookCommands implements CertificateEvents, AutoCloseable {
      * @param config the settings holding the commands
      * @param store  where the certificate files are, for the commands' environment
      */
-    public HookCommands(AutocertConfig config, FileStore store) {
+    public HookCommands(AutocertConfig config, Store store) {
         this.config = config;
         this.store = store;
     }
@@ -83,10 +83,10 @@ public final class HookCommands implements CertificateEvents, AutoCloseable {
         env.put("AUTOCERT_EVENT", event);
         env.put("AUTOCERT_NAME", spec.name());
         env.put("AUTOCERT_DOMAINS", String.join(",", spec.domains()));
-        Path folder = store.certificateFolder(spec.name()).toAbsolutePath();
-        env.put("AUTOCERT_FULLCHAIN", folder.resolve("fullchain.pem").toString());
-        env.put("AUTOCERT_PRIVKEY", folder.resolve("privkey.pem").toString());
-        env.put("AUTOCERT_KEYSTORE", folder.resolve("keystore.p12").toString());
+        CertificateFiles files = store.files(spec.name());
+        env.put("AUTOCERT_FULLCHAIN", files.fullchain().toString());
+        env.put("AUTOCERT_PRIVKEY", files.privkey().toString());
+        env.put("AUTOCERT_KEYSTORE", files.keystore().toString());
         if (certificate != null) {
             env.put("AUTOCERT_NOT_AFTER", certificate.notAfter().toString());
         }

@@ -71,7 +71,13 @@ public final class FileStore implements Store {
      * @return its PKCS#12 keystore file, the one a connector can point at
      */
     public Path keystoreFile(String name) {
-        return certificateFolder(name).resolve("keystore.p12");
+        return files(name).keystore();
+    }
+
+    @Override
+    public CertificateFiles files(String name) {
+        Path folder = certificateFolder(name).toAbsolutePath();
+        return new CertificateFiles(folder.resolve("fullchain.pem"), folder.resolve("privkey.pem"), folder.resolve("keystore.p12"));
     }
 
     private Path accountFile(URI directory) {

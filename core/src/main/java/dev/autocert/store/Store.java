@@ -57,4 +57,11 @@ public interface Store {
      * @throws IOException when the store cannot be written
      */
     void saveRateLimit(String name, Optional<Instant> until) throws IOException;
+
+    /**
+     * @param name a certificate's name
+     * @return where the stored certificate can be read as files (a store that keeps none elsewhere writes them
+     *         to a local folder)
+     */
+    CertificateFiles files(String name);
 }

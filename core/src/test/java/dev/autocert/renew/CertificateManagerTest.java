@@ -5,6 +5,7 @@ import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.KeyType;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.store.MemoryStore;
 import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.LiveCertificates;
@@ -12,9 +13,7 @@ import dev.autocert.tls.SelfSigned;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -201,24 +199,6 @@ class CertificateManagerTest {
         @Override
         public List<String> validatedBy(List<String> domains) {
             return List.of();
-        }
-    }
-
-    /** A {@link Store} in memory. */
-    private static final class MemoryStore implements Store {
-        final Map<String, CertifiedKey> certificates = new ConcurrentHashMap<>();
-        final Map<String, Instant> limits = new ConcurrentHashMap<>();
-        final Map<URI, KeyPair> accounts = new ConcurrentHashMap<>();
-
-        @Override public Optional<KeyPair> loadAccountKey(URI directory) { return Optional.ofNullable(accounts.get(directory)); }
-        @Override public void saveAccountKey(URI directory, KeyPair keys) { accounts.put(directory, keys); }
-        @Override public Optional<CertifiedKey> loadCertificate(String name) { return Optional.ofNullable(certificates.get(name)); }
-        @Override public void saveCertificate(String name, CertifiedKey certificate) { certificates.put(name, certificate); }
-        @Override public Optional<Instant> loadRateLimit(String name) { return Optional.ofNullable(limits.get(name)); }
-
-        @Override
-        public void saveRateLimit(String name, Optional<Instant> until) {
-            until.ifPresentOrElse(u -> limits.put(name, u), () -> limits.remove(name));
         }
     }
 

@@ -1,0 +1,50 @@
+package dev.autocert.store;
+
+import dev.autocert.tls.CertifiedKey;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A {@link Store} held in memory: proves that the core needs nothing of {@link FileStore} but the interface. */
+public final class MemoryStore implements Store {
+
+    /** Certificates by name. */
+    public final Map<String, CertifiedKey> certificates = new ConcurrentHashMap<>();
+    /** Rate limits by certificate name. */
+    public final Map<String, Instant> limits = new ConcurrentHashMap<>();
+    /** Account keys by directory. */
+    public final Map<URI, KeyPair> accounts = new ConcurrentHashMap<>();
+    private final Path exportFolder;
+
+    /** @param exportFolder where {@link #files} says the certificates are (this store never writes there) */
+    public MemoryStore(Path exportFolder) {
+        this.exportFolder = exportFolder;
+    }
+
+    /** A store whose files are nowhere a test looks. */
+    public MemoryStore() {
+        this(Path.of("memory-store"));
+    }
+
+    @Override public Optional<KeyPair> loadAccountKey(URI directory) { return Optional.ofNullable(accounts.get(directory)); }
+    @Override public void saveAccountKey(URI directory, KeyPair keys) { accounts.put(directory, keys); }
+    @Override public Optional<CertifiedKey> loadCertificate(String name) { return Optional.ofNullable(certificates.get(name)); }
+    @Override public void saveCertificate(String name, CertifiedKey certificate) { certificates.put(name, certificate); }
+    @Override public Optional<Instant> loadRateLimit(String name) { return Optional.ofNullable(limits.get(name)); }
+
+    @Override
+    public void saveRateLimit(String name, Optional<Instant> until) {
+        until.ifPresentOrElse(u -> limits.put(name, u), () -> limits.remove(name));
+    }
+
+    @Override
+    public CertificateFiles files(String name) {
+        Path folder = exportFolder.resolve(name);
+        return new CertificateFiles(folder.resolve("chain.pem"), folder.resolve("key.pem"), folder.resolve("key.p12"));
+    }
+}
