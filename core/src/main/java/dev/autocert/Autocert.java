@@ -192,6 +192,20 @@ public final class Autocert implements AutoCloseable {
         issuer.rolloverAccountKey();
     }
 
+    /**
+     * When a certificate is due (after {@link #loadStored}), connects to the CA and logs in on a thread of its
+     * own, so the first order finds the account ready. For adapters that can call it while their container
+     * is still starting; without a due certificate the CA is not contacted at all.
+     */
+    public void prepare() {
+        if (!manager.anyDue()) {
+            return;
+        }
+        Thread t = new Thread(issuer::prepare, "autocert-prepare");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** @return the state of every certificate, with the connectors serving it */
     public List<CertificateStatus> status() {
         List<String> serving = servingConnectors();

@@ -49,6 +49,8 @@ public final class Issuer implements CertificateSource {
     private final AutocertConfig config;
     private final Accounts accounts;
     private final Preflight preflight;
+    /** How long an order that is done waits for its self-check to finish (a few names, each bounded by its timeouts). */
+    private static final Duration PREFLIGHT_WAIT = Duration.ofSeconds(15);
     private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
     /** Challenge types that failed last time per name, tried last next time. */
     private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
@@ -105,6 +107,18 @@ public final class Issuer implements CertificateSource {
             return issued;
         } catch (AcmeException | java.io.IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    /**
+     * Connects to the CA and logs in (creating the account if needed) ahead of the first order, so a server
+     * starting up does this while its container starts. Failures are left to the order, which explains them.
+     */
+    public void prepare() {
+        try {
+            accounts.login();
+        } catch (AcmeException | java.io.IOException | DiagnosedException | RuntimeException e) {
+            LOG.debug("Logging in ahead of the first order failed; the order will try again", e);
         }
     }
 
@@ -165,6 +179,7 @@ public final class Issuer implements CertificateSource {
 
     private void authorize(Order order) throws AcmeException, DiagnosedException, InterruptedException {
         List<Pending> pending = new ArrayList<>();
+        Thread selfCheck = null;
         try {
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() != Status.VALID) {
@@ -174,7 +189,8 @@ public final class Issuer implements CertificateSource {
             for (Pending p : pending) {
                 awaitVisible(p);
             }
-            preflight(pending);
+            // advisory, so beside the CA's validation rather than before it; its words land in the log either way
+            selfCheck = startPreflight(pending);
             for (Pending p : pending) {
                 p.challenge().trigger();
             }
@@ -193,17 +209,30 @@ public final class Issuer implements CertificateSource {
                 LOG.info("{}: validated over {}", p.domain(), p.type().acmeName());
             }
         } finally {
+            if (selfCheck != null) {
+                // the answers must outlive the self-check, or it would report them missing
+                selfCheck.join(PREFLIGHT_WAIT.toMillis());
+                selfCheck.interrupt();
+            }
             for (Pending p : pending) {
                 p.published().close();
             }
         }
     }
 
-    /** Fetches each HTTP-01 answer through the public name first; only logs, never blocks. */
-    private void preflight(List<Pending> pending) {
-        if (!config.preflight()) {
-            return;
+    /** @return the thread fetching each HTTP-01 answer through the public name, or {@code null} when there is none to do */
+    private Thread startPreflight(List<Pending> pending) {
+        if (!config.preflight() || pending.stream().noneMatch(p -> p.type() == ChallengeType.HTTP_01)) {
+            return null;
         }
+        Thread t = new Thread(() -> preflight(pending), "autocert-preflight");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Fetches each HTTP-01 answer through the public name; only logs, never blocks the order. */
+    private void preflight(List<Pending> pending) {
         for (Pending p : pending) {
             if (p.type() == ChallengeType.HTTP_01 && p.challenge() instanceof Http01Challenge http) {
                 preflight.check(p.domain(), http.getToken(), http.getAuthorization()).ifPresentOrElse(

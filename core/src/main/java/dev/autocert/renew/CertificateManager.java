@@ -191,6 +191,19 @@ public final class CertificateManager implements AutoCloseable {
         return true;
     }
 
+    /** @return whether some certificate is due for an order now (missing, names changed, or due for renewal) */
+    public boolean anyDue() {
+        Instant now = clock.instant();
+        for (Managed m : managed.values()) {
+            synchronized (m) {
+                if (RenewalSchedule.attemptNow(m.state, now)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** @return a snapshot of every managed certificate */
     public List<CertificateStatus> status() {
         List<CertificateStatus> out = new ArrayList<>();

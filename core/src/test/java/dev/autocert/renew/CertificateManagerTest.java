@@ -73,6 +73,7 @@ class CertificateManagerTest {
         store.saveCertificate("a.test", stored);
         manager("a.test");
         assertThat(manager.loadStored()).isEqualTo(1);
+        assertThat(manager.anyDue()).as("nothing to order: the CA is not contacted ahead").isFalse();
         assertThat(live.lookup("a.test")).containsSame(stored);
         assertThat(told).containsExactly("loaded a.test");
         manager.start();
@@ -86,7 +87,8 @@ class CertificateManagerTest {
 
     @Test
     void aMissingCertificateIsIssuedStoredServedAndTold() throws Exception {
-        manager("a.test,www.a.test").start();
+        assertThat(manager("a.test,www.a.test").anyDue()).isTrue();
+        manager.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
         assertThat(store.certificates.get("a.test").dnsNames()).containsExactly("a.test", "www.a.test");
         assertThat(live.lookup("www.a.test")).containsSame(store.certificates.get("a.test"));

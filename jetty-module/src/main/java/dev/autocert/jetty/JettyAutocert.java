@@ -143,6 +143,7 @@ public final class JettyAutocert extends AbstractLifeCycle {
         }
         Autocert instance = Autocert.create(config, answerable);
         instance.loadStored();
+        instance.prepare(); // account ready while Jetty starts
         instance.addListener(ConnectorCertificates.install(instance, connectors.factories(), passwords));
         for (ServerConnector c : connectors.tls()) {
             AcmeTlsDetector.insert(c, instance);

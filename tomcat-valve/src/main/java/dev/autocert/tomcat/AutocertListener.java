@@ -361,6 +361,7 @@ public class AutocertListener implements LifecycleListener {
         }
         connectors.forEach(autocert::addConnector);
         autocert.loadStored();
+        autocert.prepare(); // account ready while Tomcat starts
         autocert.addListener(new Events());
         log.info(sm.getString("listener.started", config.certificates().size(), config.directory(), config.storage(),
                 answerable.stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
