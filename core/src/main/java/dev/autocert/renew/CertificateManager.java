@@ -62,6 +62,8 @@ public final class CertificateManager implements AutoCloseable {
         Instant nextAttempt;
         String nextReason;
         boolean forced;
+        /** An attempt is under way: a renewal asked for now joins it instead of starting a second order. */
+        boolean running;
         Instant lastFailureNotice;
         Instant lastExpiryNotice;
         /** Until when the CA refuses orders for this certificate (its Retry-After on a rate limit), or null. */
@@ -161,7 +163,8 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     /**
-     * Renews a certificate now, whatever its schedule.
+     * Renews a certificate now, whatever its schedule. While an attempt for it is under way, that attempt
+     * is the renewal: a second one would place a second order and self-check every name again.
      *
      * @param name a certificate's name
      * @return whether such a certificate is managed
@@ -172,6 +175,10 @@ public final class CertificateManager implements AutoCloseable {
             return false;
         }
         synchronized (m) {
+            if (m.running) {
+                LOG.info("An attempt for {} is already under way; the renewal asked for joins it", m.spec.domains());
+                return true;
+            }
             m.forced = true;
             schedule(m, Duration.ZERO);
         }
@@ -256,12 +263,14 @@ public final class CertificateManager implements AutoCloseable {
                 return;
             }
             m.forced = false;
+            m.running = true;
         }
         try {
             LOG.info("{} certificate for {}", currentOf(m) == null ? "Obtaining" : "Renewing", m.spec.domains());
             CertifiedKey issued = issuer.issue(m.spec);
             save(m, issued);
             synchronized (m) {
+                m.running = false;
                 install(m, issued, true);
                 m.failures = 0;
                 m.lastError = null;
@@ -277,6 +286,10 @@ public final class CertificateManager implements AutoCloseable {
             fail(m, e.diagnosis(), e);
         } catch (RuntimeException e) {
             fail(m, AcmeProblems.explain(e, config.directory()), e);
+        } finally {
+            synchronized (m) {
+                m.running = false;
+            }
         }
     }
 
@@ -302,6 +315,7 @@ public final class CertificateManager implements AutoCloseable {
         CertifiedKey expiring;
         Instant now = Instant.now();
         synchronized (m) {
+            m.running = false;
             m.failures++;
             m.lastError = diagnosis;
             delay = backoff.delay(m.failures);
