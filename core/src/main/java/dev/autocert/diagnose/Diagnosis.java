@@ -2,7 +2,8 @@ package dev.autocert.diagnose;
 
 /**
  * What went wrong, in words: the problem, the evidence, the fix and the setting involved. One
- * diagnosis is one log line and one status entry.
+ * diagnosis is one log line and one status entry; its {@link Kind} names the heading of
+ * {@value Troubleshooting#PAGE} that explains it.
  *
  * @param kind     the named problem
  * @param evidence what was seen (the CA's words, the address, the file), never a secret
@@ -11,60 +12,72 @@ package dev.autocert.diagnose;
  */
 public record Diagnosis(Kind kind, String evidence, String fix, String setting) {
 
-    /** The classic problems, by name. */
+    /** The classic problems, by name, each with its anchor in {@value Troubleshooting#PAGE}. */
     public enum Kind {
         /** {@code acceptTerms} is not {@code true} and the CA has terms. */
-        TERMS_NOT_ACCEPTED("terms of service not accepted"),
+        TERMS_NOT_ACCEPTED("terms of service not accepted", "terms-not-accepted"),
         /** The CA requires External Account Binding and none (or a wrong one) was given. */
-        ACCOUNT_REJECTED("the CA refused the account"),
+        ACCOUNT_REJECTED("the CA refused the account", "account-rejected"),
         /** The ACME directory could not be reached. */
-        CA_UNREACHABLE("the CA cannot be reached"),
+        CA_UNREACHABLE("the CA cannot be reached", "ca-unreachable"),
         /** The CA rate-limited us. */
-        RATE_LIMITED("rate limited by the CA"),
+        RATE_LIMITED("rate limited by the CA", "rate-limited"),
         /** The CA refuses to issue for a name. */
-        NAME_REJECTED("the CA refuses this name"),
+        NAME_REJECTED("the CA refuses this name", "name-rejected"),
         /** The CA could not resolve the name or it points elsewhere. */
-        DNS_PROBLEM("DNS does not lead the CA here"),
+        DNS_PROBLEM("DNS does not lead the CA here", "dns-invalid"),
         /** The CA could not connect to the server. */
-        CONNECTION_FAILED("the CA could not connect to this server"),
+        CONNECTION_FAILED("the CA could not connect to this server", "connection-failed"),
         /** The CA connected but got a wrong answer (another server, or the path was eaten by the app). */
-        WRONG_ANSWER("the CA got a wrong challenge answer"),
+        WRONG_ANSWER("the CA got a wrong challenge answer", "wrong-answer"),
         /** The name resolves to an address that is not this server's. */
-        DNS_POINTS_ELSEWHERE("DNS points at another server"),
+        DNS_POINTS_ELSEWHERE("DNS points at another server", "dns-elsewhere"),
         /** Something else answered the challenge path: another server, a proxy, a filter, a login redirect. */
-        CHALLENGE_PATH_NOT_SERVED("the challenge path is answered by something else"),
+        CHALLENGE_PATH_NOT_SERVED("the challenge path is answered by something else", "path-not-served"),
         /** A CDN, proxy or load balancer terminates TLS before this server. */
-        TLS_TERMINATED_IN_FRONT("TLS is terminated in front of this server"),
+        TLS_TERMINATED_IN_FRONT("TLS is terminated in front of this server", "tls-in-front"),
         /** No challenge the CA offers can be answered by this server. */
-        NO_USABLE_CHALLENGE("no challenge type this server can answer"),
+        NO_USABLE_CHALLENGE("no challenge type this server can answer", "no-usable-challenge"),
         /** The store cannot be written or read. */
-        STORAGE_FAILED("the certificate store cannot be written"),
+        STORAGE_FAILED("the certificate store cannot be written", "store-not-writable"),
         /** Any other problem document from the CA. */
-        CA_ERROR("the CA reported an error"),
+        CA_ERROR("the CA reported an error", "ca-error"),
         /** A timeout waiting for the CA. */
-        TIMEOUT("the CA did not finish in time"),
+        TIMEOUT("the CA did not finish in time", "ca-timeout"),
         /** The DNS-01 TXT record could not be added or removed by RFC 2136 update (server, TSIG, zone, policy). */
-        DNS_UPDATE_FAILED("the DNS-01 record could not be published"),
+        DNS_UPDATE_FAILED("the DNS-01 record could not be published", "dns-update-failed"),
         /** The {@code dnsHook} executable failed, timed out or could not be run. */
-        DNS_HOOK_FAILED("the DNS-01 hook failed"),
+        DNS_HOOK_FAILED("the DNS-01 hook failed", "dns-hook-failed"),
         /** The zone's servers did not answer the DNS-01 TXT value within {@code dnsPropagationTimeout}. */
-        TXT_NOT_VISIBLE("the DNS-01 record is not visible at the zone's servers");
+        TXT_NOT_VISIBLE("the DNS-01 record is not visible at the zone's servers", "txt-not-visible");
 
         private final String title;
+        private final String anchor;
 
-        Kind(String title) {
+        Kind(String title, String anchor) {
             this.title = title;
+            this.anchor = anchor;
         }
 
         /** @return a short phrase for logs, e.g. "rate limited by the CA" */
         public String title() {
             return title;
         }
+
+        /** @return the heading that explains this problem in {@value Troubleshooting#PAGE}, e.g. {@code rate-limited} */
+        public String anchor() {
+            return anchor;
+        }
+
+        /** @return where this problem is explained, e.g. {@code docs/troubleshooting.md#rate-limited} */
+        public String help() {
+            return Troubleshooting.link(anchor);
+        }
     }
 
-    /** @return the whole diagnosis as one log line */
+    /** @return the whole diagnosis as one log line, ending with the setting and where the problem is explained */
     public String message() {
-        return kind.title() + ": " + evidence + ". Fix: " + fix + (setting == null ? "" : " (setting '" + setting + "')");
+        return kind.title() + ": " + evidence + ". Fix: " + fix + " " + Troubleshooting.reference(setting, kind.anchor());
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class ValidationFailures {
             "(?:dial tcp |tcp |to |: )\\[?((?:\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F:]+:[0-9a-fA-F:]*)\\]?:(\\d{1,5})");
     /** Boulder starts its details with the address it used: {@code 203.0.113.7: Fetching …}. */
     private static final Pattern LEADING_ADDRESS = Pattern.compile("^\\s*((?:\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F]*:[0-9a-fA-F:]+): ");
+    /** The URL the CA fetched: {@code http://a.example/…}, {@code https://a.example:8443/…}. */
+    private static final Pattern URL = Pattern.compile("(https?)://[^/\\s:\"]+(?::(\\d{1,5}))?");
     private static final Pattern STATUS = Pattern.compile("(?:returned|Invalid response from \\S+:?) (\\d{3})");
 
     private final Supplier<Set<InetAddress>> localAddresses;
@@ -61,7 +63,7 @@ public final class ValidationFailures {
         }
         if (lower.contains("refused")) {
             return new Diagnosis(Diagnosis.Kind.CONNECTION_FAILED, evidence + "; nothing accepted the connection"
-                    + (used == null ? "" : " at " + used.getHostAddress() + ":" + portUsed(detail)),
+                    + (used == null ? "" : " at " + used.getHostAddress() + portUsed(detail).map(p -> ":" + p).orElse("")),
                     "make the container listen on port 80 (HTTP-01) or 443 (TLS-ALPN-01) of the public address, or forward"
                             + " those ports to it", "challenges");
         }
@@ -119,9 +121,17 @@ public final class ValidationFailures {
         return null;
     }
 
-    private static String portUsed(String detail) {
+    /** The port after the address, else the one of the URL the CA fetched (Boulder names only the address). */
+    private static java.util.Optional<String> portUsed(String detail) {
         Matcher m = ADDRESS.matcher(detail);
-        return m.find() ? m.group(2) : "?";
+        if (m.find()) {
+            return java.util.Optional.of(m.group(2));
+        }
+        Matcher url = URL.matcher(detail);
+        if (url.find()) {
+            return java.util.Optional.of(url.group(2) != null ? url.group(2) : "https".equals(url.group(1)) ? "443" : "80");
+        }
+        return java.util.Optional.empty();
     }
 
     private static Set<InetAddress> interfaceAddresses() {

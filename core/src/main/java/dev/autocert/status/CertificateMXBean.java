@@ -33,7 +33,7 @@ public interface CertificateMXBean {
     /** @return the last failure's kind, e.g. {@code CA_UNREACHABLE}, or empty after a success */
     String getLastErrorKind();
 
-    /** @return the last failure's whole diagnosis (problem, evidence, fix, setting), or empty */
+    /** @return the last failure's whole diagnosis (problem, evidence, fix, setting, where it is explained), or empty */
     String getLastError();
 
     /** Renews the certificate now, whatever its schedule. */

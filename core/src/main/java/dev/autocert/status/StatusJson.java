@@ -39,7 +39,8 @@ public final class StatusJson {
                     .append(", \"problem\": ").append(quote(d.kind().title()))
                     .append(", \"evidence\": ").append(quote(d.evidence()))
                     .append(", \"fix\": ").append(quote(d.fix()))
-                    .append(", \"setting\": ").append(d.setting() == null ? "null" : quote(d.setting())).append('}');
+                    .append(", \"setting\": ").append(d.setting() == null ? "null" : quote(d.setting()))
+                    .append(", \"help\": ").append(quote(d.kind().help())).append('}');
         }
         return sb.append('}').toString();
     }

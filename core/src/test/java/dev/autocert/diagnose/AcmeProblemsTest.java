@@ -19,7 +19,7 @@ class AcmeProblemsTest {
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CA_UNREACHABLE);
         assertThat(d.setting()).isEqualTo("directory");
         assertThat(d.evidence()).contains("https://ca.test/directory", "Connection refused");
-        assertThat(d.message()).contains("(setting 'directory')").startsWith(Diagnosis.Kind.CA_UNREACHABLE.title());
+        assertThat(d.message()).endsWith("(setting 'directory'; see docs/troubleshooting.md#ca-unreachable)").startsWith(Diagnosis.Kind.CA_UNREACHABLE.title());
     }
 
     @Test
@@ -50,7 +50,7 @@ class AcmeProblemsTest {
         Diagnosis original = new Diagnosis(Diagnosis.Kind.RATE_LIMITED, "evidence", "wait", null);
         Diagnosis d = AcmeProblems.explain(new DiagnosedException(original, new IOException("cause")), DIRECTORY);
         assertThat(d).isSameAs(original);
-        assertThat(d.message()).isEqualTo("rate limited by the CA: evidence. Fix: wait");
+        assertThat(d.message()).isEqualTo("rate limited by the CA: evidence. Fix: wait (see docs/troubleshooting.md#rate-limited)");
     }
 
     @Test

@@ -34,6 +34,12 @@ class ValidationFailuresTest {
                 + " connection refused", "a.test");
         assertThat(refused.kind()).isEqualTo(Diagnosis.Kind.CONNECTION_FAILED);
         assertThat(refused.evidence()).contains("nothing accepted the connection at 203.0.113.10:80");
+        Diagnosis boulder = failures.explain("connection", "203.0.113.10: Fetching http://a.test/.well-known/acme-challenge/x:"
+                + " Connection refused", "a.test");
+        assertThat(boulder.evidence()).endsWith("; nothing accepted the connection at 203.0.113.10:80");
+        Diagnosis afterRedirect = failures.explain("connection", "203.0.113.10: Fetching https://a.test/.well-known/acme-challenge/x:"
+                + " Connection refused", "a.test");
+        assertThat(afterRedirect.evidence()).endsWith("; nothing accepted the connection at 203.0.113.10:443");
         Diagnosis timeout = failures.explain("connection", "203.0.113.10: Timeout during connect (likely firewall problem)", "a.test");
         assertThat(timeout.kind()).isEqualTo(Diagnosis.Kind.CONNECTION_FAILED);
         assertThat(timeout.fix()).contains("firewall");

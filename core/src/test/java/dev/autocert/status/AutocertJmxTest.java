@@ -36,7 +36,8 @@ class AutocertJmxTest {
                 // nothing listens at port 1: the attempt fails and JMX shows the diagnosis
                 await().until(() -> (Integer) server.getAttribute(two, "Failures") > 0);
                 assertThat(server.getAttribute(two, "LastErrorKind")).isEqualTo("CA_UNREACHABLE");
-                assertThat((String) server.getAttribute(two, "LastError")).contains("setting 'directory'");
+                assertThat((String) server.getAttribute(two, "LastError")).contains("setting 'directory'")
+                        .endsWith("see docs/troubleshooting.md#ca-unreachable)");
                 assertThat(server.getAttribute(two, "NextReason")).isEqualTo("retry 2 after a failure");
                 String next = (String) server.getAttribute(two, "NextAttempt");
                 server.invoke(two, "renewNow", new Object[0], new String[0]);

@@ -24,7 +24,7 @@ class StatusJsonTest {
                 + "\"nextReason\": \"a third of the lifetime left\", \"validatedBy\": [\"http-01\"], \"servedBy\": [\"https-jsse-nio-8443\"], \"failures\": 0, \"lastError\": null}");
         assertThat(json).contains("\"notAfter\": null").contains("\"failures\": 3")
                 .contains("\"kind\": \"CA_UNREACHABLE\"").contains("\"evidence\": \"the CA says \\\"no\\\"\\nbye\"")
-                .contains("\"setting\": \"directory\"");
+                .contains("\"setting\": \"directory\", \"help\": \"docs/troubleshooting.md#ca-unreachable\"}");
     }
 
     @Test

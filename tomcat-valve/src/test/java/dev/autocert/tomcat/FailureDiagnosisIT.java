@@ -8,6 +8,7 @@ import dev.autocert.testkit.PebbleExtension;
 import dev.autocert.testkit.RateLimitingFront;
 import com.sun.net.httpserver.HttpServer;
 import dev.autocert.testkit.TestCa;
+import org.apache.tomcat.util.IntrospectionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * Tomcat keeps serving. Each classic problem is created for real: terms not accepted (Pebble has
  * terms of service), storage not writable, nothing listening where the CA connects, DNS pointing at
  * another address, another program on the port, a login redirect on the challenge path, a TLS-terminating
- * proxy, a CA answering with a rate limit.
+ * proxy, a CA answering with a rate limit. A renewal asked for while an attempt runs joins it: one order, one
+ * self-check warning per name.
  */
 class FailureDiagnosisIT {
 
@@ -298,6 +300,57 @@ class FailureDiagnosisIT {
         } finally {
             proxy.close();
             acceptor.join(5000);
+        }
+    }
+    @Test
+    void aRenewalAskedForDuringAnAttemptJoinsIt() throws Exception {
+        // the self-check and the CA's validation both meet a slow server: the attempt is still running when renewNow comes
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", CA_HTTP_PORT), 0);
+        slow.createContext("/", exchange -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.start();
+        List<String> log = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                log.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger autocertLog = Logger.getLogger("dev.autocert");
+        autocertLog.addHandler(capture);
+        AutocertListener listener = listener(PEBBLE.pebble(), l -> {
+            // by attribute name, as server.xml sets them
+            IntrospectionUtils.setProperty(l, "dnsResolver", "127.0.0.1:" + PEBBLE.pebble().dnsPort());
+            IntrospectionUtils.setProperty(l, "httpChallengePort", String.valueOf(CA_HTTP_PORT));
+        });
+        try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.contains("d.test: answering http-01"));
+            assertThat(listener.getAutocert().renewNow("d.test")).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).failures() > 0);
+            Thread.sleep(2000); // time for a second attempt to order, self-check and fail, were one started
+            assertThat(log.stream().filter(m -> m.startsWith("d.test: the challenge path is answered by something else: preflight:")))
+                    .as("self-check warnings").hasSize(1);
+            assertThat(log.stream().filter(m -> m.startsWith("Ordered a certificate for [d.test]"))).hasSize(1);
+            assertThat(listener.getAutocert().status().get(0).failures()).isEqualTo(1);
+        } finally {
+            autocertLog.removeHandler(capture);
+            slow.stop(0);
         }
     }
 }
