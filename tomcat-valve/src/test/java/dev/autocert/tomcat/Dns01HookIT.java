@@ -1,5 +1,6 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.config.Setting;
 import dev.autocert.testkit.Bind;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
@@ -50,17 +51,17 @@ class Dns01HookIT {
                 .workDir(work.resolve("pebble")).start();
         Path calls = work.resolve("hook-calls.log");
         AutocertListener listener = new AutocertListener();
-        listener.setDomains("hook.test,*.hook.test");
-        listener.setAcceptTerms("true");
-        listener.setDirectory(pebble.directoryUrl());
-        listener.setCaTrust(pebble.caTrustPem().toString());
-        listener.setStorage(work.resolve("store").toString());
-        listener.setHttpsPort(httpsPort);
-        listener.setHttpsAddress("127.0.0.1");
-        listener.setRetryDelay("2s");
-        listener.setDnsHook(DnsHooks.nsupdate(work, calls, bind).toString());
-        listener.setDnsHookTimeout("20s");
-        listener.setDnsResolver(bind.address());
+        listener.set(Setting.DOMAINS, "hook.test,*.hook.test");
+        listener.set(Setting.ACCEPT_TERMS, "true");
+        listener.set(Setting.DIRECTORY, pebble.directoryUrl());
+        listener.set(Setting.CA_TRUST, pebble.caTrustPem().toString());
+        listener.set(Setting.STORAGE, work.resolve("store").toString());
+        listener.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
+        listener.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
+        listener.set(Setting.RETRY_DELAY, "2s");
+        listener.set(Setting.DNS_HOOK, DnsHooks.nsupdate(work, calls, bind).toString());
+        listener.set(Setting.DNS_HOOK_TIMEOUT, "20s");
+        listener.set(Setting.DNS_RESOLVER, bind.address());
         tomcat = new EmbeddedTomcat(work.resolve("base"), httpPort, listener).start();
 
         List<X509Certificate> roots = pebble.roots();
