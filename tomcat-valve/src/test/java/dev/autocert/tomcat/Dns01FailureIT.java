@@ -66,14 +66,7 @@ class Dns01FailureIT {
 
     /** @param base each test has its own name below wild.test, so a failed test leaves nothing for the next */
     private AutocertListener listener(String base, Consumer<AutocertListener> settings) {
-        AutocertListener listener = new AutocertListener();
-        listener.set(Setting.DOMAINS, "*." + base);
-        listener.set(Setting.ACCEPT_TERMS, "true");
-        listener.set(Setting.DIRECTORY, pebble.directoryUrl());
-        listener.set(Setting.CA_TRUST, pebble.caTrustPem().toString());
-        listener.set(Setting.STORAGE, dir.resolve("store").toString());
-        listener.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
-        listener.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
+        AutocertListener listener = PebbleListener.of(pebble, "*." + base, dir.resolve("store"), httpsPort);
         listener.set(Setting.RETRY_DELAY, "1h");
         settings.accept(listener);
         return listener;

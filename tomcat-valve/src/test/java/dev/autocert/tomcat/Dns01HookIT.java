@@ -50,14 +50,7 @@ class Dns01HookIT {
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).dnsServer(bind.address())
                 .workDir(work.resolve("pebble")).start();
         Path calls = work.resolve("hook-calls.log");
-        AutocertListener listener = new AutocertListener();
-        listener.set(Setting.DOMAINS, "hook.test,*.hook.test");
-        listener.set(Setting.ACCEPT_TERMS, "true");
-        listener.set(Setting.DIRECTORY, pebble.directoryUrl());
-        listener.set(Setting.CA_TRUST, pebble.caTrustPem().toString());
-        listener.set(Setting.STORAGE, work.resolve("store").toString());
-        listener.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
-        listener.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
+        AutocertListener listener = PebbleListener.of(pebble, "hook.test,*.hook.test", work.resolve("store"), httpsPort);
         listener.set(Setting.RETRY_DELAY, "2s");
         listener.set(Setting.DNS_HOOK, DnsHooks.nsupdate(work, calls, bind).toString());
         listener.set(Setting.DNS_HOOK_TIMEOUT, "20s");

@@ -91,14 +91,7 @@ class FailureDiagnosisIT {
 
     /** A listener for d.test against {@code pebble}, retrying hourly, with the test's settings applied last. */
     private AutocertListener listener(Pebble pebble, Consumer<AutocertListener> settings) {
-        AutocertListener listener = new AutocertListener();
-        listener.set(Setting.DOMAINS, "d.test");
-        listener.set(Setting.ACCEPT_TERMS, "true");
-        listener.set(Setting.DIRECTORY, pebble.directoryUrl());
-        listener.set(Setting.CA_TRUST, pebble.caTrustPem().toString());
-        listener.set(Setting.STORAGE, dir.resolve("store").toString());
-        listener.set(Setting.HTTPS_PORT, String.valueOf(FreePorts.take()));
-        listener.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
+        AutocertListener listener = PebbleListener.of(pebble, "d.test", dir.resolve("store"), FreePorts.take());
         listener.set(Setting.RETRY_DELAY, "1h");
         settings.accept(listener);
         return listener;

@@ -37,14 +37,7 @@ class OperationsIT {
         int httpsPort = FreePorts.take();
         Path events = dir.resolve("renewed.log");
         try (Pebble pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(dir.resolve("pebble")).start()) {
-            AutocertListener listener = new AutocertListener();
-            listener.set(Setting.DOMAINS, "ops.test");
-            listener.set(Setting.DIRECTORY, pebble.directoryUrl());
-            listener.set(Setting.CA_TRUST, pebble.caTrustPem().toString());
-            listener.set(Setting.ACCEPT_TERMS, "true");
-            listener.set(Setting.STORAGE, dir.resolve("store").toString());
-            listener.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
-            listener.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
+            AutocertListener listener = PebbleListener.of(pebble, "ops.test", dir.resolve("store"), httpsPort);
             listener.set(Setting.ON_RENEWED, "echo \"$AUTOCERT_EVENT $AUTOCERT_DOMAINS $AUTOCERT_NOT_AFTER\" >> " + events);
             List<X509Certificate> roots = pebble.roots();
             try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener).start()) {

@@ -45,14 +45,7 @@ class RenewalUnderLoadIT {
         Path work = Path.of("target", "it", "renewal-" + System.nanoTime()).toAbsolutePath();
         Pebble pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take())
                 .validityPeriod(Duration.ofSeconds(15)).workDir(work.resolve("pebble")).start();
-        AutocertListener listener = new AutocertListener();
-        listener.set(Setting.DOMAINS, "r.test");
-        listener.set(Setting.DIRECTORY, pebble.directoryUrl());
-        listener.set(Setting.CA_TRUST, pebble.caTrustPem().toString());
-        listener.set(Setting.ACCEPT_TERMS, "true");
-        listener.set(Setting.STORAGE, work.resolve("store").toString());
-        listener.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
-        listener.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
+        AutocertListener listener = PebbleListener.of(pebble, "r.test", work.resolve("store"), httpsPort);
         listener.set(Setting.RETRY_DELAY, "500ms");
         List<X509Certificate> roots = pebble.roots();
 
