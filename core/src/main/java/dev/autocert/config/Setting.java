@@ -17,7 +17,7 @@ import static dev.autocert.config.ValueCheck.path;
  * {@code jetty.autocert.<name>} in Jetty, {@code autocert.<name>} as a context-param or system property,
  * {@code AUTOCERT_<NAME>} as an environment variable. The adapters bind this list generically and Jetty's
  * module files are generated from it, so a new setting is one constant here (and one row in the README's
- * table, which a test holds to this list).
+ * table, which a test holds to this list). Each constant's {@link #doc()} is its documentation.
  */
 public enum Setting {
     DOMAINS("domains", (s, v) -> AutocertConfig.parseDomains(v), null, "example.com,www.example.com;api.example.com",
