@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -49,36 +50,40 @@ public final class AutocertConfig {
     private final String keystorePassword;
     private final Duration retryDelay;
     private final int maxConcurrentOrders;
+    private final int httpsPort;
+    private final String httpsAddress;
+    private final String statusPath;
+    private final String statusRole;
     private final DnsSettings dns;
 
     private AutocertConfig(Map<Setting, String> s, Path defaultStorage) throws ConfigException {
-        certificates = parseDomains(s.get(Setting.DOMAINS));
-        directory = parseDirectory(s.getOrDefault(Setting.DIRECTORY, "letsencrypt"));
-        email = parseEmail(s.get(Setting.EMAIL));
-        acceptTerms = parseBoolean(Setting.ACCEPT_TERMS, s.getOrDefault(Setting.ACCEPT_TERMS, "false"));
-        keyType = KeyType.parse(s.getOrDefault(Setting.KEY_TYPE, "ec256"));
-        challenges = parseChallenges(s.get(Setting.CHALLENGES));
-        storage = parseStorage(s.get(Setting.STORAGE), defaultStorage);
-        renewBefore = s.containsKey(Setting.RENEW_BEFORE)
-                ? positive(Setting.RENEW_BEFORE, Durations.parse("renewBefore", s.get(Setting.RENEW_BEFORE))) : null;
-        caTrust = parseCaTrust(s.get(Setting.CA_TRUST));
+        certificates = parseDomains(Setting.DOMAINS.valueIn(s));
+        directory = parseDirectory(Setting.DIRECTORY.valueIn(s));
+        email = s.containsKey(Setting.EMAIL) ? parseEmail(s.get(Setting.EMAIL)) : null;
+        acceptTerms = Checks.bool(Setting.ACCEPT_TERMS, Setting.ACCEPT_TERMS.valueIn(s));
+        keyType = KeyType.parse(Setting.KEY_TYPE.valueIn(s));
+        challenges = s.containsKey(Setting.CHALLENGES) ? parseChallenges(s.get(Setting.CHALLENGES)) : List.of();
+        storage = s.containsKey(Setting.STORAGE) ? parseStorage(s.get(Setting.STORAGE)) : defaultStorage;
+        renewBefore = s.containsKey(Setting.RENEW_BEFORE) ? Checks.duration(Setting.RENEW_BEFORE, s.get(Setting.RENEW_BEFORE)) : null;
+        caTrust = s.containsKey(Setting.CA_TRUST) ? parseCaTrust(s.get(Setting.CA_TRUST)) : null;
         eabKid = s.get(Setting.EAB_KID);
         eabHmacKey = s.get(Setting.EAB_HMAC_KEY);
         checkEab();
         profile = s.get(Setting.PROFILE);
-        preflight = parseBoolean(Setting.PREFLIGHT, s.getOrDefault(Setting.PREFLIGHT, "true"));
-        httpChallengePort = parsePositiveInt(Setting.HTTP_CHALLENGE_PORT, s.getOrDefault(Setting.HTTP_CHALLENGE_PORT, "80"));
-        if (httpChallengePort > 65535) {
-            throw new ConfigException("httpChallengePort", "is not a port: " + httpChallengePort, "leave it at 80 for public CAs");
-        }
+        preflight = Checks.bool(Setting.PREFLIGHT, Setting.PREFLIGHT.valueIn(s));
+        httpChallengePort = Checks.port(Setting.HTTP_CHALLENGE_PORT, Setting.HTTP_CHALLENGE_PORT.valueIn(s));
         for (Setting hook : List.of(Setting.ON_RENEWED, Setting.ON_FAILED, Setting.ON_EXPIRING)) {
             if (s.containsKey(hook)) {
                 hooks.put(hook, s.get(hook));
             }
         }
-        keystorePassword = s.getOrDefault(Setting.KEYSTORE_PASSWORD, "changeit");
-        retryDelay = positive(Setting.RETRY_DELAY, Durations.parse("retryDelay", s.getOrDefault(Setting.RETRY_DELAY, "1m")));
-        maxConcurrentOrders = parsePositiveInt(Setting.MAX_CONCURRENT_ORDERS, s.getOrDefault(Setting.MAX_CONCURRENT_ORDERS, "4"));
+        keystorePassword = Setting.KEYSTORE_PASSWORD.valueIn(s);
+        retryDelay = Checks.duration(Setting.RETRY_DELAY, Setting.RETRY_DELAY.valueIn(s));
+        maxConcurrentOrders = Checks.count(Setting.MAX_CONCURRENT_ORDERS, Setting.MAX_CONCURRENT_ORDERS.valueIn(s));
+        httpsPort = Checks.port(Setting.HTTPS_PORT, Setting.HTTPS_PORT.valueIn(s));
+        httpsAddress = s.get(Setting.HTTPS_ADDRESS);
+        statusPath = s.get(Setting.STATUS_PATH);
+        statusRole = s.get(Setting.STATUS_ROLE);
         dns = DnsSettings.parse(s);
         checkDns01();
     }
@@ -105,7 +110,7 @@ public final class AutocertConfig {
     }
 
     /**
-     * Validates settings given as strings.
+     * Validates settings given as strings, accepting every setting: for code that uses core directly.
      *
      * @param settings       setting name (as in {@link Setting#key()}, case-insensitive) to value; blank
      *                       values count as absent
@@ -115,18 +120,40 @@ public final class AutocertConfig {
      * @throws ConfigException for the first bad or missing setting, naming it and the fix
      */
     public static AutocertConfig parse(Map<String, String> settings, Path defaultStorage) throws ConfigException {
-        Map<Setting, String> known = new EnumMap<>(Setting.class);
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            Setting setting = Setting.byKey(e.getKey()).orElseThrow(() -> new ConfigException(e.getKey(),
-                    "is not a known setting", "use one of " + Setting.knownKeys()));
-            if (e.getValue() != null && !e.getValue().isBlank()) {
-                known.put(setting, e.getValue().trim());
-            }
-        }
-        return new AutocertConfig(known, defaultStorage);
+        return bind(settings, defaultStorage, null);
     }
 
-    private static List<CertificateSpec> parseDomains(String value) throws ConfigException {
+    /**
+     * Validates the settings an adapter was given: names it does not read are errors too.
+     *
+     * @param settings       setting name (case-insensitive) to value; blank values count as absent
+     * @param defaultStorage the store folder when {@code storage} is not set
+     * @param adapter        the adapter that was given them
+     * @return the configuration
+     * @throws ConfigException for the first unknown name, name the adapter does not read, bad or missing
+     *                         setting, naming it and the fix
+     */
+    public static AutocertConfig parse(Map<String, String> settings, Path defaultStorage, Adapter adapter) throws ConfigException {
+        return bind(settings, defaultStorage, Objects.requireNonNull(adapter, "adapter"));
+    }
+
+    /** Names first, then each value on its own ({@link Setting#check}), then the settings that depend on each other. */
+    private static AutocertConfig bind(Map<String, String> settings, Path defaultStorage, Adapter adapter) throws ConfigException {
+        Map<Setting, String> given = new EnumMap<>(Setting.class);
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            Setting setting = Setting.lookup(e.getKey(), adapter, List.of());
+            if (e.getValue() != null && !e.getValue().isBlank()) {
+                given.put(setting, e.getValue().trim());
+            }
+        }
+        for (Map.Entry<Setting, String> e : given.entrySet()) {
+            e.getKey().check(e.getValue());
+        }
+        return new AutocertConfig(given, defaultStorage);
+    }
+
+    /** @param value {@code domains}, or {@code null} when not given */
+    static List<CertificateSpec> parseDomains(String value) throws ConfigException {
         if (value == null) {
             throw new ConfigException("domains", "is missing",
                     "list the names to get certificates for, e.g. domains=\"example.com,www.example.com;api.example.com\"");
@@ -189,7 +216,7 @@ public final class AutocertConfig {
         return wildcard ? "*." + ascii : ascii;
     }
 
-    private static URI parseDirectory(String value) throws ConfigException {
+    static URI parseDirectory(String value) throws ConfigException {
         String v = value.trim();
         if (v.equalsIgnoreCase("letsencrypt")) {
             v = LETSENCRYPT;
@@ -208,10 +235,7 @@ public final class AutocertConfig {
         }
     }
 
-    private static String parseEmail(String value) throws ConfigException {
-        if (value == null) {
-            return null;
-        }
+    static String parseEmail(String value) throws ConfigException {
         String v = value.startsWith("mailto:") ? value.substring(7) : value;
         if (!EMAIL.matcher(v).matches()) {
             throw new ConfigException("email", "is not an e-mail address: '" + value + "'", "write it as ops@example.com");
@@ -219,39 +243,7 @@ public final class AutocertConfig {
         return v;
     }
 
-    private static boolean parseBoolean(Setting setting, String value) throws ConfigException {
-        if (value.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (value.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new ConfigException(setting.key(), "must be true or false, not '" + value + "'", "write " + setting.key() + "=\"true\"");
-    }
-
-    private static int parsePositiveInt(Setting setting, String value) throws ConfigException {
-        try {
-            int n = Integer.parseInt(value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(setting.key(), "must be a whole number above 0, not '" + value + "'", "e.g. " + setting.key() + "=\"4\"");
-    }
-
-    private static Duration positive(Setting setting, Duration d) throws ConfigException {
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(setting.key(), "must be longer than zero", "e.g. " + setting.key() + "=\"30d\"");
-        }
-        return d;
-    }
-
-    private static List<ChallengeType> parseChallenges(String value) throws ConfigException {
-        if (value == null) {
-            return List.of();
-        }
+    static List<ChallengeType> parseChallenges(String value) throws ConfigException {
         List<ChallengeType> types = new ArrayList<>();
         for (String part : value.split(",")) {
             if (!part.isBlank()) {
@@ -264,23 +256,18 @@ public final class AutocertConfig {
         return List.copyOf(types);
     }
 
-    private static Path parseStorage(String value, Path defaultStorage) throws ConfigException {
-        if (value == null) {
-            return defaultStorage;
+    static Path parseStorage(String value) throws ConfigException {
+        Path folder = value.startsWith("jdbc:") ? null : Checks.path(value);
+        if (folder == null) {
+            throw new ConfigException("storage", value.startsWith("jdbc:") ? "names a database, which this version cannot use yet"
+                    : "is not a folder name: '" + value + "'", "use a folder, e.g. storage=\"/var/lib/autocert\"");
         }
-        if (value.startsWith("jdbc:")) {
-            throw new ConfigException("storage", "names a database, which this version cannot use yet",
-                    "use a folder, e.g. storage=\"/var/lib/autocert\"");
-        }
-        return Path.of(value);
+        return folder;
     }
 
-    private static Path parseCaTrust(String value) throws ConfigException {
-        if (value == null) {
-            return null;
-        }
-        Path p = Path.of(value);
-        if (!Files.isReadable(p)) {
+    static Path parseCaTrust(String value) throws ConfigException {
+        Path p = Checks.path(value);
+        if (p == null || !Files.isReadable(p)) {
             throw new ConfigException("caTrust", "names a file that cannot be read: " + value,
                     "point it at a readable PEM file with the CA's root certificate(s)");
         }
@@ -292,13 +279,15 @@ public final class AutocertConfig {
             throw new ConfigException(eabKid == null ? "eabKid" : "eabHmacKey", "is missing while its partner is set",
                     "External Account Binding needs both eabKid and eabHmacKey from your CA");
         }
-        if (eabHmacKey != null) {
-            try {
-                Base64.getUrlDecoder().decode(eabHmacKey);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("eabHmacKey", "is not base64url", "copy the MAC key exactly as the CA shows it");
-            }
+    }
+
+    static String parseEabHmacKey(String value) throws ConfigException {
+        try {
+            Base64.getUrlDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("eabHmacKey", "is not base64url", "copy the MAC key exactly as the CA shows it");
         }
+        return value;
     }
 
     /** @return the certificates to manage, in the order given */
@@ -392,6 +381,26 @@ public final class AutocertConfig {
     /** @return how many orders may run at once */
     public int maxConcurrentOrders() {
         return maxConcurrentOrders;
+    }
+
+    /** @return the port of the HTTPS connector an adapter adds when the container has no TLS connector */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** @return the address that connector listens on, if not all of them */
+    public Optional<String> httpsAddress() {
+        return Optional.ofNullable(httpsAddress);
+    }
+
+    /** @return the path of the JSON status page, if it is published */
+    public Optional<String> statusPath() {
+        return Optional.ofNullable(statusPath);
+    }
+
+    /** @return the role whose users may read the status page from elsewhere, if any */
+    public Optional<String> statusRole() {
+        return Optional.ofNullable(statusRole);
     }
 
     /** @return the DNS-01 settings; {@link DnsSettings#enabled()} tells whether a publisher is configured */

@@ -9,6 +9,8 @@ public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String setting;
+    private final String problem;
+    private final String fix;
 
     /**
      * @param setting the setting's name as the user writes it, e.g. {@code domains}
@@ -18,10 +20,22 @@ public final class ConfigException extends Exception {
     public ConfigException(String setting, String problem, String fix) {
         super("Setting '" + setting + "' " + problem + ". Fix: " + fix);
         this.setting = setting;
+        this.problem = problem;
+        this.fix = fix;
     }
 
     /** @return the name of the offending setting */
     public String setting() {
         return setting;
+    }
+
+    /** @return what is wrong, e.g. "is missing" */
+    public String problem() {
+        return problem;
+    }
+
+    /** @return what to do */
+    public String fix() {
+        return fix;
     }
 }

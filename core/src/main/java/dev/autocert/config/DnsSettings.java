@@ -2,10 +2,14 @@ package dev.autocert.config;
 
 import java.io.IOException;
 import java.net.IDN;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class DnsSettings {
 
-    /** Default of {@code dnsHookTimeout}. */
-    public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofMinutes(1);
-    /** Default of {@code dnsPropagationTimeout}. */
-    public static final Duration DEFAULT_PROPAGATION_TIMEOUT = Duration.ofMinutes(2);
     /** Default of {@code rfc2136TsigAlgorithm}. */
     public static final String DEFAULT_TSIG_ALGORITHM = "hmac-sha256";
     /** The TSIG algorithms dnsjava signs with, as BIND names them. */
@@ -36,6 +36,9 @@ public final class DnsSettings {
             "key\\s+\"?([^\"\\s{]+)\"?\\s*\\{(.*?)\\}\\s*;", Pattern.DOTALL);
     private static final Pattern KEY_ALGORITHM = Pattern.compile("algorithm\\s+\"?([^\";\\s]+)\"?\\s*;");
     private static final Pattern KEY_SECRET = Pattern.compile("secret\\s+\"([^\"]+)\"\\s*;");
+    private static final Pattern IPV4_LIKE = Pattern.compile("\\d+(\\.\\d+){3}");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
 
     /**
@@ -86,9 +89,10 @@ public final class DnsSettings {
         this.resolvers = List.copyOf(resolvers);
     }
 
+    /** @param s the given settings, each already checked on its own ({@link Setting#check}) */
     static DnsSettings parse(Map<Setting, String> s) throws ConfigException {
-        Path hook = parseHook(s.get(Setting.DNS_HOOK));
-        Duration hookTimeout = positive(Setting.DNS_HOOK_TIMEOUT, s.get(Setting.DNS_HOOK_TIMEOUT), DEFAULT_HOOK_TIMEOUT);
+        Path hook = s.containsKey(Setting.DNS_HOOK) ? parseHook(s.get(Setting.DNS_HOOK)) : null;
+        Duration hookTimeout = Checks.duration(Setting.DNS_HOOK_TIMEOUT, Setting.DNS_HOOK_TIMEOUT.valueIn(s));
         HostPort server = s.containsKey(Setting.RFC2136_SERVER) ? hostPort(Setting.RFC2136_SERVER, s.get(Setting.RFC2136_SERVER)) : null;
         if (hook != null && server != null) {
             throw new ConfigException(Setting.DNS_HOOK.key(), "and rfc2136Server are both set",
@@ -105,47 +109,35 @@ public final class DnsSettings {
         }
         String zone = s.containsKey(Setting.RFC2136_ZONE) ? zoneName(s.get(Setting.RFC2136_ZONE)) : null;
         TsigKey key = server == null ? null : tsigKey(s);
-        Duration timeout = positive(Setting.DNS_PROPAGATION_TIMEOUT, s.get(Setting.DNS_PROPAGATION_TIMEOUT),
-                DEFAULT_PROPAGATION_TIMEOUT);
-        Duration delay = Duration.ZERO;
-        if (s.containsKey(Setting.DNS_PROPAGATION_DELAY)) {
-            delay = Durations.parse(Setting.DNS_PROPAGATION_DELAY.key(), s.get(Setting.DNS_PROPAGATION_DELAY));
-            if (delay.isNegative()) {
-                throw new ConfigException(Setting.DNS_PROPAGATION_DELAY.key(), "must not be negative", "e.g. dnsPropagationDelay=\"30s\"");
-            }
-        }
-        List<HostPort> resolvers = new ArrayList<>();
-        if (s.containsKey(Setting.DNS_RESOLVER)) {
-            for (String part : s.get(Setting.DNS_RESOLVER).split("[,\\s]+")) {
-                if (!part.isBlank()) {
-                    resolvers.add(hostPort(Setting.DNS_RESOLVER, part));
-                }
-            }
-        }
+        Duration timeout = Checks.duration(Setting.DNS_PROPAGATION_TIMEOUT, Setting.DNS_PROPAGATION_TIMEOUT.valueIn(s));
+        Duration delay = Checks.delay(Setting.DNS_PROPAGATION_DELAY, Setting.DNS_PROPAGATION_DELAY.valueIn(s));
+        List<HostPort> resolvers = s.containsKey(Setting.DNS_RESOLVER) ? hostPorts(Setting.DNS_RESOLVER, s.get(Setting.DNS_RESOLVER)) : List.of();
         return new DnsSettings(hook, hookTimeout, server, zone, key, timeout, delay, resolvers);
     }
 
-    private static Path parseHook(String value) throws ConfigException {
-        if (value == null) {
-            return null;
-        }
-        Path p = Path.of(value);
-        if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+    static Path parseHook(String value) throws ConfigException {
+        Path p = Checks.path(value);
+        if (p == null || !Files.isRegularFile(p) || !Files.isExecutable(p)) {
             throw new ConfigException(Setting.DNS_HOOK.key(), "names '" + value + "', which is not an executable file",
                     "point dnsHook at an executable (chmod +x) that is called as '<hook> add|remove <record name> <value>'");
         }
         return p;
     }
 
-    private static Duration positive(Setting setting, String value, Duration dflt) throws ConfigException {
-        if (value == null) {
-            return dflt;
+    /**
+     * @param setting the setting, for messages
+     * @param value   DNS server addresses (see {@link #hostPort}), separated by commas or spaces
+     * @return the parsed addresses
+     * @throws ConfigException naming {@code setting} when one is malformed
+     */
+    static List<HostPort> hostPorts(Setting setting, String value) throws ConfigException {
+        List<HostPort> servers = new ArrayList<>();
+        for (String part : value.split("[,\\s]+")) {
+            if (!part.isBlank()) {
+                servers.add(hostPort(setting, part));
+            }
         }
-        Duration d = Durations.parse(setting.key(), value);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(setting.key(), "must be longer than zero", "e.g. " + setting.key() + "=\"2m\"");
-        }
-        return d;
+        return servers;
     }
 
     /**
@@ -175,7 +167,7 @@ public final class DnsSettings {
             host = v.substring(0, v.indexOf(':'));
             port = v.substring(v.indexOf(':') + 1);
         }
-        if (host.isEmpty() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c == '@')) {
+        if (!isHost(host)) {
             throw badHostPort(setting, value);
         }
         int p = 53;
@@ -192,12 +184,27 @@ public final class DnsSettings {
         return new HostPort(host, p);
     }
 
+    /** @return whether {@code host} is a host name, an IPv4 address or an IPv6 address (never looked up here) */
+    private static boolean isHost(String host) {
+        if (host.contains(":")) {
+            try {
+                return InetAddress.getByName(host) instanceof Inet6Address; // an IPv6 literal is parsed, not looked up
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        if (IPV4_LIKE.matcher(host).matches()) {
+            return Arrays.stream(host.split("\\.")).allMatch(octet -> octet.length() <= 3 && Integer.parseInt(octet) <= 255);
+        }
+        return HOST_NAME.matcher(host).matches() && host.length() <= 253;
+    }
+
     private static ConfigException badHostPort(Setting setting, String value) {
         return new ConfigException(setting.key(), "is not a DNS server address: '" + value + "'",
                 "write host or host:port, e.g. " + setting.key() + "=\"ns1.example.com\" or \"192.0.2.53:5353\"");
     }
 
-    private static String zoneName(String value) throws ConfigException {
+    static String zoneName(String value) throws ConfigException {
         String v = value.trim();
         if (v.endsWith(".")) {
             v = v.substring(0, v.length() - 1);
@@ -225,7 +232,7 @@ public final class DnsSettings {
                         + (name != null ? "rfc2136TsigKeyName" : "rfc2136TsigSecret"),
                         "give the key either as a key file or as rfc2136TsigKeyName + rfc2136TsigSecret, not both");
             }
-            TsigKey fromFile = readKeyFile(Path.of(file));
+            TsigKey fromFile = readKeyFile(file);
             if (algorithm != null && !algorithm(algorithm).equals(fromFile.algorithm())) {
                 throw new ConfigException(Setting.RFC2136_TSIG_ALGORITHM.key(), "is '" + algorithm + "' but the key file says '"
                         + fromFile.algorithm() + "'", "remove rfc2136TsigAlgorithm; the key file's algorithm is used");
@@ -248,7 +255,7 @@ public final class DnsSettings {
                 base64(Setting.RFC2136_TSIG_SECRET, secret));
     }
 
-    private static String algorithm(String value) throws ConfigException {
+    static String algorithm(String value) throws ConfigException {
         String a = value.trim().toLowerCase(Locale.ROOT);
         if (a.endsWith(".")) {
             a = a.substring(0, a.length() - 1);
@@ -263,7 +270,7 @@ public final class DnsSettings {
         return a;
     }
 
-    private static String base64(Setting setting, String value) throws ConfigException {
+    static String base64(Setting setting, String value) throws ConfigException {
         String v = value.trim();
         try {
             if (Base64.getDecoder().decode(v).length == 0) {
@@ -279,14 +286,14 @@ public final class DnsSettings {
     /**
      * Reads a BIND key file as {@code tsig-keygen} writes it: {@code key "name" { algorithm hmac-sha256; secret "..."; };}.
      *
-     * @param file the key file
+     * @param file the key file's path
      * @return the key
      * @throws ConfigException naming {@code rfc2136TsigKeyFile} when unreadable or malformed
      */
-    static TsigKey readKeyFile(Path file) throws ConfigException {
+    static TsigKey readKeyFile(String file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file);
+            text = Files.readString(Path.of(file));
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(Setting.RFC2136_TSIG_KEY_FILE.key(), "names a file that cannot be read: " + file,
                     "point it at a readable key file as written by tsig-keygen");

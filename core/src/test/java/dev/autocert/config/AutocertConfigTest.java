@@ -268,10 +268,82 @@ class AutocertConfigTest {
     }
 
     @Test
-    void unknownSetting() {
-        ConfigException e = rejected("domain", List.of("is not a known setting", "domains", "maxConcurrentOrders"),
-                "domains", "a.test", "domain", "b.test");
-        assertThat(e.getMessage()).contains("use one of domains, directory");
+    void unknownSettingNamesTheClosestOne() {
+        rejected("domain", List.of("is not a known setting (did you mean 'domains'?)"), "domains", "a.test", "domain", "b.test");
+    }
+
+    @Test
+    void anAdapterRefusesTheSettingsOfAnother() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> AutocertConfig.parse(
+                Map.of("domains", "a.test", "httpsPort", "8443"), tmp, Adapter.JETTY));
+        assertThat(e.getMessage()).contains("'httpsPort' is read by the Tomcat listener only");
+    }
+
+    // --- ports, addresses, paths, numbers: one line naming the setting and the fix ---------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999", "0", "-1", "65536", "https", "80.5", "99999999999"})
+    void portsAreFrom1To65535(String value) {
+        for (String port : List.of("httpsPort", "httpChallengePort")) {
+            rejected(port, List.of("is not a port number from 1 to 65535: '" + value + "'", port + "=\""),
+                    "domains", "a.test", port, value);
+        }
+    }
+
+    @Test
+    void portsAndDefaults() throws ConfigException {
+        AutocertConfig c = parse("domains", "a.test", "httpsPort", "65535", "httpChallengePort", "1");
+        assertThat(c.httpsPort()).isEqualTo(65535);
+        assertThat(c.httpChallengePort()).isEqualTo(1);
+        AutocertConfig defaults = parse("domains", "a.test");
+        assertThat(defaults.httpsPort()).isEqualTo(8443);
+        assertThat(defaults.httpChallengePort()).isEqualTo(80);
+        assertThat(defaults.httpsAddress()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1", "[::1]", "0.0.0.0", "localhost"})
+    void httpsAddressOfThisMachine(String address) throws ConfigException {
+        assertThat(parse("domains", "a.test", "httpsAddress", address).httpsAddress()).contains(address);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"no-such-host.invalid", "300.1.1.1", "::g", "a b"})
+    void httpsAddressThatIsNoAddress(String address) {
+        rejected("httpsAddress", List.of("is neither an IP address nor a host name that resolves", "remove it to listen on all"),
+                "domains", "a.test", "httpsAddress", address);
+    }
+
+    @Test
+    void httpsAddressOfAnotherMachine() {
+        rejected("httpsAddress", List.of("192.0.2.1, which is not an address of this machine"),
+                "domains", "a.test", "httpsAddress", "192.0.2.1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"autocert-status", "/status/*", "/status?x=1", "/a b"})
+    void statusPathMustBeAnExactPath(String path) {
+        rejected("statusPath", List.of("is not a path starting with '/' without '*'"), "domains", "a.test", "statusPath", path);
+    }
+
+    @Test
+    void statusSettings() throws ConfigException {
+        AutocertConfig c = parse("domains", "a.test", "statusPath", "/.well-known/autocert-status", "statusRole", " ops ");
+        assertThat(c.statusPath()).contains("/.well-known/autocert-status");
+        assertThat(c.statusRole()).contains("ops");
+        assertThat(parse("domains", "a.test").statusPath()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"retryDelay", "renewBefore", "dnsHookTimeout", "dnsPropagationTimeout", "dnsPropagationDelay"})
+    void durationsCannotOverflowTheClock(String setting) {
+        rejected(setting, List.of("is longer than 3650 days"), "domains", "a.test", setting, "9223372036854775807s");
+    }
+
+    @Test
+    void maxConcurrentOrdersBeyondAnInt() {
+        rejected("maxConcurrentOrders", List.of("whole number above 0", "maxConcurrentOrders=\"4\""),
+                "domains", "a.test", "maxConcurrentOrders", "99999999999");
     }
 
     @Test

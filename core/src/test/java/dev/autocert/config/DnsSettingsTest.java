@@ -2,6 +2,8 @@ package dev.autocert.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,6 +157,15 @@ class DnsSettingsTest {
         rejected("dnsResolver", List.of("not a DNS server address"), "domains", "a.test", "dnsResolver", "[::1");
         rejected("dnsPropagationTimeout", List.of("longer than zero"), "domains", "a.test", "dnsPropagationTimeout", "0s");
         rejected("dnsPropagationDelay", List.of("not a duration"), "domains", "a.test", "dnsPropagationDelay", "soon");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ns1_example!com", "300.1.2.3", "192.0.2.1:0", "a:b:c", "ns1.example.com:dns", ":53", "[::1]x"})
+    void aDnsServerIsAHostNameOrAnAddressAndAPort(String server) {
+        rejected("rfc2136Server", List.of("is not a DNS server address: '" + server + "'", "host:port"),
+                "domains", "a.test", "rfc2136Server", server);
+        rejected("dnsResolver", List.of("is not a DNS server address: '" + server + "'"),
+                "domains", "a.test", "dnsResolver", "192.0.2.53," + server);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.autocert.jetty;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.Adapter;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.config.ConfigException;
@@ -62,8 +63,8 @@ public final class JettyAutocert extends AbstractLifeCycle {
 
     /**
      * @param server         a server that is not started, with its connectors
-     * @param settings       setting name (see {@code dev.autocert.config.Setting}, plus the Jetty-only {@code statusPath}
-     *                       and {@code statusRole}) to value; {@code null} or blank values are ignored
+     * @param settings       setting name (see {@link dev.autocert.config.Setting}, those Jetty reads) to value;
+     *                       {@code null} or blank values are ignored
      * @param defaultStorage the store folder when {@code storage} is not set
      * @return the installed instance
      */
@@ -118,8 +119,9 @@ public final class JettyAutocert extends AbstractLifeCycle {
         Connectors connectors = Connectors.of(server);
         StatusPage statusPage = null;
         try {
-            statusPage = StatusPage.of(settings);
-            installed.activate(AutocertConfig.parse(StatusPage.coreSettings(settings), defaultStorage), connectors, passwords);
+            AutocertConfig config = AutocertConfig.parse(settings, defaultStorage, Adapter.JETTY);
+            statusPage = StatusPage.of(config);
+            installed.activate(config, connectors, passwords);
         } catch (ConfigException e) {
             installed.problem = e.getMessage();
             LOG.error("Autocert is not active: {}", e.getMessage());

@@ -1,7 +1,7 @@
 package dev.autocert.jetty;
 
 import dev.autocert.Autocert;
-import dev.autocert.config.ConfigException;
+import dev.autocert.config.AutocertConfig;
 import dev.autocert.status.StatusAccess;
 import dev.autocert.status.StatusJson;
 import org.eclipse.jetty.http.HttpHeader;
@@ -16,9 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The JSON status of every certificate (like mod_md's {@code md-status}), off unless {@code statusPath}
@@ -28,13 +25,6 @@ import java.util.Map;
  * {@link AcmeChallengeHandler}, ahead of every context.
  */
 final class StatusPage {
-
-    /** The setting naming the page's path, e.g. {@code /.well-known/autocert-status}. */
-    static final String PATH_SETTING = "statusPath";
-    /** The setting naming the role that may read the page from elsewhere. */
-    static final String ROLE_SETTING = "statusRole";
-    /** The settings only the Jetty adapter reads; core does not know them. */
-    static final List<String> SETTINGS = List.of(PATH_SETTING, ROLE_SETTING);
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusPage.class);
 
@@ -48,41 +38,19 @@ final class StatusPage {
     }
 
     /**
-     * @param settings every setting given to {@link JettyAutocert}, core's and Jetty's
+     * @param config the checked settings ({@code statusPath}, {@code statusRole})
      * @return the page {@code statusPath} asks for, or {@code null} when it is not set (the default)
-     * @throws ConfigException when {@code statusPath} is not an absolute path
      */
-    static StatusPage of(Map<String, String> settings) throws ConfigException {
-        String path = value(settings, PATH_SETTING);
-        String role = value(settings, ROLE_SETTING);
-        if (path == null) {
+    static StatusPage of(AutocertConfig config) {
+        String role = config.statusRole().orElse(null);
+        if (config.statusPath().isEmpty()) {
             if (role != null) {
                 LOG.warn("statusRole '{}' has no effect without statusPath: set jetty.autocert.statusPath="
                         + "/.well-known/autocert-status to publish the status page", role);
             }
             return null;
         }
-        if (!path.startsWith("/")) {
-            throw new ConfigException(PATH_SETTING, "is not a path starting with '/': " + path,
-                    "set it to e.g. /.well-known/autocert-status, or remove it to publish no status page");
-        }
-        return new StatusPage(path, role);
-    }
-
-    /**
-     * @param settings every setting given to {@link JettyAutocert}
-     * @return the settings core reads: all but {@link #SETTINGS}
-     */
-    static Map<String, String> coreSettings(Map<String, String> settings) {
-        Map<String, String> core = new LinkedHashMap<>(settings);
-        core.keySet().removeIf(key -> SETTINGS.stream().anyMatch(key.trim()::equalsIgnoreCase));
-        return core;
-    }
-
-    private static String value(Map<String, String> settings, String name) {
-        return settings.entrySet().stream().filter(e -> e.getKey().trim().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue).filter(v -> v != null && !v.isBlank()).map(String::trim)
-                .findFirst().orElse(null);
+        return new StatusPage(config.statusPath().get(), role);
     }
 
     /** @return whether this request path is the page's */

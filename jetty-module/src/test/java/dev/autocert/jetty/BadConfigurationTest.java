@@ -51,8 +51,10 @@ class BadConfigurationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "domain     | typo.test       | Setting 'domain' is not a known setting",
+        "domain     | typo.test       | Setting 'domain' is not a known setting (did you mean 'domains'?)",
         "statusPath | autocert-status | Setting 'statusPath' is not a path starting with '/'",
+        "httpsPort  | 8443            | Setting 'httpsPort' is read by the Tomcat listener only, not by Jetty",
+        "httpChallengePort | 99999    | Setting 'httpChallengePort' is not a port number from 1 to 65535: '99999'",
     })
     void aBadSettingIsNamed(String name, String value, String problem) throws Exception {
         Map<String, String> settings = EmbeddedJetty.settings();

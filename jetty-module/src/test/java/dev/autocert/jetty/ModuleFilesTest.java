@@ -1,32 +1,58 @@
 package dev.autocert.jetty;
 
+import dev.autocert.config.Adapter;
 import dev.autocert.config.Setting;
+import dev.autocert.jetty.build.ModuleFiles;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
+import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The jetty-base files stay in step with the core's settings. */
+/** The jetty-base files the module archive ships, as the build wrote them from core's {@link Setting}. */
 class ModuleFilesTest {
 
-    private static final Path BASE = Path.of("src", "main", "jetty-base");
+    /** What the build (ModuleFiles, process-classes) wrote and the assembly packs. */
+    private static final Path BASE = Path.of("target", "jetty-base");
 
     @Test
-    void everySettingIsReadFromItsPropertyAndDocumented() throws Exception {
-        String xml = Files.readString(BASE.resolve("etc/autocert.xml"));
-        String mod = Files.readString(BASE.resolve("modules/autocert.mod"));
-        List<String> keys = new ArrayList<>(StatusPage.SETTINGS); // the Jetty-only ones, beside core's
-        Arrays.stream(Setting.values()).map(Setting::key).forEach(keys::add);
-        for (String key : keys) {
-            assertThat(xml).as("etc/autocert.xml").contains("<Item>" + key + "</Item>")
-                    .contains("<Property name=\"jetty.autocert." + key + "\"/>");
-            assertThat(mod).as("ini-template of autocert.mod").contains("# jetty.autocert." + key + "=");
+    void everySettingJettyReadsIsOneMapEntryOfItsProperty() throws Exception {
+        Document xml = parse(BASE.resolve("etc/autocert.xml"));
+        NodeList entries = xml.getElementsByTagName("Entry");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < entries.getLength(); i++) {
+            Element entry = (Element) entries.item(i);
+            String key = entry.getElementsByTagName("Item").item(0).getTextContent();
+            keys.add(key);
+            NodeList properties = entry.getElementsByTagName("Property");
+            Element property = (Element) properties.item(properties.getLength() - 1);
+            assertThat(property.getAttribute("name")).isEqualTo("jetty.autocert." + key);
+            boolean resolved = entry.getElementsByTagName("Call").getLength() == 1;
+            assertThat(resolved).as("%s resolved against jetty.base", key).isEqualTo(Setting.byKey(key).orElseThrow().namesPath());
         }
+        assertThat(keys).containsExactlyElementsOf(Setting.readBy(Adapter.JETTY).stream().map(Setting::key).toList())
+                .contains("storage", "statusPath").doesNotContain("httpsPort", "httpsAddress");
+    }
+
+    @Test
+    void everySettingJettyReadsIsDocumentedInTheIniTemplate() throws Exception {
+        String mod = Files.readString(BASE.resolve("modules/autocert.mod"));
+        String template = mod.substring(mod.indexOf("[ini-template]"));
+        for (Setting s : Setting.readBy(Adapter.JETTY)) {
+            String firstWords = String.join(" ", List.of(s.doc().split(" ")).subList(0, 3));
+            assertThat(template).as(s.key()).contains("## " + firstWords)
+                    .contains("\n# jetty.autocert." + s.key() + "=" + s.example() + "\n");
+        }
+        assertThat(template).doesNotContain("jetty.autocert.httpsPort").doesNotContain(ModuleFiles.INI_MARKER)
+                .contains("## Folder of the certificate store").contains("Relative paths are resolved against $JETTY_BASE.");
+        assertThat(Files.readString(BASE.resolve("etc/autocert.xml"))).doesNotContain(ModuleFiles.XML_MARKER);
     }
 
     @Test
@@ -35,5 +61,11 @@ class ModuleFilesTest {
         assertThat(mod).contains("[depend]\nserver\nhttp\nhttps\n").contains("lib/autocert/*.jar").contains("etc/autocert.xml")
                 .contains("jetty.sslContext.keyStorePath?=\n")
                 .contains("jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/autocert/");
+    }
+
+    private static Document parse(Path file) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false); // Jetty's DTD: offline
+        return factory.newDocumentBuilder().parse(file.toFile());
     }
 }

@@ -72,7 +72,7 @@ public class AutocertContextListener implements ServletContextListener {
                     war.connectorKeystorePassword(), ConnectorReload.forServer(context.getServerInfo(), base), log));
         }
         context.setAttribute(ATTRIBUTE, autocert);
-        publishStatus(context, war, log);
+        publishStatus(context, config, log);
         log.info("Autocert manages " + config.certificates().size() + " certificate(s) "
                 + config.certificates().stream().map(c -> c.domains().toString()).collect(Collectors.joining(" "))
                 + " in " + where(context) + "; store " + config.storage() + "; connector keystore "
@@ -93,17 +93,19 @@ public class AutocertContextListener implements ServletContextListener {
         startOutsideWebappLoader(context, autocert::start);
     }
 
-    private void publishStatus(ServletContext context, WarConfig war, AdapterLog log) {
-        if (war.statusPath() == null) {
-            if (war.statusRole() != null) {
-                log.warn("statusRole '" + war.statusRole() + "' has no effect without statusPath: set autocert.statusPath="
+    private void publishStatus(ServletContext context, AutocertConfig config, AdapterLog log) {
+        String role = config.statusRole().orElse(null);
+        if (config.statusPath().isEmpty()) {
+            if (role != null) {
+                log.warn("statusRole '" + role + "' has no effect without statusPath: set autocert.statusPath="
                         + "/.well-known/autocert-status to publish the status page");
             }
             return;
         }
-        context.setAttribute(StatusPage.ATTRIBUTE, new StatusPage(war.statusPath(), war.statusRole(), autocert, log));
-        log.info("Autocert status at " + context.getContextPath() + war.statusPath() + " for clients on this machine"
-                + (war.statusRole() == null ? "" : " and, over HTTPS, for role '" + war.statusRole() + "' of the container's realm"));
+        String path = config.statusPath().get();
+        context.setAttribute(StatusPage.ATTRIBUTE, new StatusPage(path, role, autocert, log));
+        log.info("Autocert status at " + context.getContextPath() + path + " for clients on this machine"
+                + (role == null ? "" : " and, over HTTPS, for role '" + role + "' of the container's realm"));
     }
 
     /**

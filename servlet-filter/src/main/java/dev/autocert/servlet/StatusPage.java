@@ -2,6 +2,7 @@ package dev.autocert.servlet;
 
 import dev.autocert.Autocert;
 import dev.autocert.config.ConfigException;
+import dev.autocert.config.Setting;
 import dev.autocert.status.StatusAccess;
 import dev.autocert.status.StatusJson;
 import jakarta.servlet.ServletException;
@@ -31,7 +32,7 @@ final class StatusPage {
     private final AdapterLog log;
 
     /**
-     * @param path     the path within the webapp, checked by {@link #checkedPath}
+     * @param path     the path within the webapp, checked by core ({@link Setting#STATUS_PATH})
      * @param role     the role that may read the page from elsewhere, or {@code null} for this machine only
      * @param autocert the instance whose status is shown
      * @param log      where refused logins are noted (at debug level, never with the password)
@@ -46,24 +47,15 @@ final class StatusPage {
     /**
      * @param sources the webapp's settings
      * @return the {@code statusPath} they set, if any, for the filter's mapping
-     * @throws ConfigException when it is not a path a filter can be mapped to
+     * @throws ConfigException when it is not a path a filter can be mapped to exactly (the container
+     *                         refuses other patterns, and the webapp with them)
      */
     static Optional<String> path(SettingSources sources) throws ConfigException {
-        Optional<SettingSources.Value> value = sources.get(WarSetting.STATUS_PATH.key(), WarSetting.STATUS_PATH.environmentVariable());
-        return value.isEmpty() ? Optional.empty() : Optional.of(checkedPath(value.get().value()));
-    }
-
-    /**
-     * @param path a {@code statusPath} value
-     * @return it, if it is an exact URL pattern (the container refuses other patterns, and the webapp with them)
-     * @throws ConfigException when it does not start with {@code /} or contains {@code *}
-     */
-    static String checkedPath(String path) throws ConfigException {
-        if (!path.startsWith("/") || path.contains("*")) {
-            throw new ConfigException(WarSetting.STATUS_PATH.key(), "is not a path starting with '/' without '*': " + path,
-                    "set it to e.g. /.well-known/autocert-status, or remove it to publish no status page");
+        Optional<SettingSources.Value> value = sources.get(Setting.STATUS_PATH.key(), Setting.STATUS_PATH.environmentVariable());
+        if (value.isPresent()) {
+            Setting.STATUS_PATH.check(value.get().value());
         }
-        return path;
+        return value.map(SettingSources.Value::value);
     }
 
     /** @return the page's path within the webapp */

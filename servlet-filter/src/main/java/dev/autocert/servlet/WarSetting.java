@@ -3,10 +3,11 @@ package dev.autocert.servlet;
 import java.util.Locale;
 
 /**
- * The settings the WAR install has on top of core's {@link dev.autocert.config.Setting}. They
- * follow the same naming rules: {@code autocert.<name>} as context-param or system property,
- * {@code AUTOCERT_<NAME>} as environment variable. This class needs nothing but the JDK, so the
- * placeholder command can use it without core on the class path.
+ * The two settings only the WAR install has, on top of core's {@link dev.autocert.config.Setting} (which
+ * holds every other one, {@code statusPath} and {@code statusRole} included). They follow the same naming
+ * rules: {@code autocert.<name>} as context-param or system property, {@code AUTOCERT_<NAME>} as
+ * environment variable. They stay here because this class needs nothing but the JDK: the placeholder
+ * command ({@code java -jar autocert-servlet.jar placeholder}) reads them without core on the class path.
  */
 public enum WarSetting {
     /**
@@ -16,11 +17,7 @@ public enum WarSetting {
      */
     CONNECTOR_KEYSTORE("connectorKeystore"),
     /** The password of {@link #CONNECTOR_KEYSTORE}; default: core's {@code keystorePassword}. */
-    CONNECTOR_KEYSTORE_PASSWORD("connectorKeystorePassword"),
-    /** Where in the webapp the JSON status is served (to clients on this machine); off when not set. */
-    STATUS_PATH("statusPath"),
-    /** The role of the container's realm whose users may read the status from elsewhere, over HTTPS. */
-    STATUS_ROLE("statusRole");
+    CONNECTOR_KEYSTORE_PASSWORD("connectorKeystorePassword");
 
     /** The prefix of context-params and system properties. */
     public static final String PREFIX = "autocert.";

@@ -75,8 +75,32 @@ class SettingSourcesTest {
                 Map.of("autocert.domains", "a.test", "autocert.acceptTerm", "true"));
         assertThatThrownBy(() -> WarConfig.parse(s, ContainerBase.detect(k -> null)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'autocert.acceptTerm' is not a known setting")
-                .hasMessageContaining("acceptTerms");
+                .hasMessageContaining("'autocert.acceptTerm' is not a known setting (did you mean 'acceptTerms'?)");
+        SettingSources keystore = new SettingSources(Map.of(), Map.of(), Map.of("autocert.domains", "a.test",
+                "autocert.connectorKeystor", "conf/connector.p12"));
+        assertThatThrownBy(() -> WarConfig.parse(keystore, ContainerBase.detect(k -> null)))
+                .hasMessageContaining("(did you mean 'connectorKeystore'?)");
+    }
+
+    @Test
+    void aSettingOfTheTomcatListenerIsNamedAsSuch() {
+        SettingSources s = new SettingSources(Map.of(), Map.of(), Map.of("autocert.domains", "a.test", "autocert.httpsPort", "8443"));
+        assertThatThrownBy(() -> WarConfig.parse(s, ContainerBase.detect(k -> null)))
+                .hasMessageContaining("Setting 'autocert.httpsPort' is read by the Tomcat listener only, not by the WAR install");
+    }
+
+    @Test
+    void statusAndPortsAreCheckedByCoreFromEverySource() throws Exception {
+        SettingSources status = new SettingSources(Map.of("autocert.statusPath", "/status"), Map.of("AUTOCERT_STATUS_ROLE", "ops"),
+                Map.of("autocert.domains", "a.test"));
+        WarConfig c = WarConfig.parse(status, ContainerBase.detect(k -> null)).orElseThrow();
+        assertThat(c.core().statusPath()).contains("/status");
+        assertThat(c.core().statusRole()).contains("ops");
+
+        SettingSources port = new SettingSources(Map.of(), Map.of("AUTOCERT_HTTP_CHALLENGE_PORT", "99999"),
+                Map.of("autocert.domains", "a.test"));
+        assertThatThrownBy(() -> WarConfig.parse(port, ContainerBase.detect(k -> null)))
+                .hasMessageContaining("Setting 'httpChallengePort' is not a port number from 1 to 65535: '99999'");
     }
 
     @Test

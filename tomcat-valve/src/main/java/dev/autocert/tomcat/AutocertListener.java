@@ -1,6 +1,7 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.Adapter;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
@@ -48,6 +49,8 @@ import java.util.stream.Collectors;
  * HTTPS connector on {@code httpsPort} when there is none, and serves stored certificates at once.
  * Once the server has started it issues what is missing and keeps everything renewed. A bad setting
  * is logged with its fix and Tomcat starts without Autocert.
+ * <p>Every attribute is a {@link Setting}, taken by {@link #setProperty} (server.xml) or {@link #set} (code):
+ * the listener has no setter per setting, so a new setting needs no code here.
  */
 public class AutocertListener implements LifecycleListener {
 
@@ -57,200 +60,44 @@ public class AutocertListener implements LifecycleListener {
     /** Tomcat's name of the SSLHostConfig used without SNI. */
     private static final String DEFAULT_HOST = "_default_";
 
+    /** The attribute of {@code <Listener>} that Tomcat's digester rule reads itself (skip the class if missing). */
+    private static final String TOMCAT_OPTIONAL = "optional";
+
     private final Map<String, String> settings = new LinkedHashMap<>();
-    private int httpsPort = 8443;
-    private String statusPath;
-    private String statusRole;
     private AutocertJmx jmx;
-    private String httpsAddress;
     private Autocert autocert;
     private final List<ConnectorKeystore> keystores = new ArrayList<>();
     private final List<TomcatConnector> connectors = new ArrayList<>();
 
-    // ---- attributes, one per setting (see README "Settings") ----
-
-    /** @param value certificates to manage: names by {@code ,}, certificates by {@code ;} */
-    public void setDomains(String value) {
-        settings.put(Setting.DOMAINS.key(), value);
-    }
-
-    /** @param value ACME directory URL, {@code letsencrypt} or {@code letsencrypt-staging} */
-    public void setDirectory(String value) {
-        settings.put(Setting.DIRECTORY.key(), value);
-    }
-
-    /** @param value the account's contact address */
-    public void setEmail(String value) {
-        settings.put(Setting.EMAIL.key(), value);
-    }
-
-    /** @param value {@code true} to accept the CA's terms of service */
-    public void setAcceptTerms(String value) {
-        settings.put(Setting.ACCEPT_TERMS.key(), value);
-    }
-
-    /** @param value ec256, ec384, rsa2048 or rsa4096 */
-    public void setKeyType(String value) {
-        settings.put(Setting.KEY_TYPE.key(), value);
-    }
-
-    /** @param value challenge types in preference order, e.g. {@code tls-alpn-01,http-01} */
-    public void setChallenges(String value) {
-        settings.put(Setting.CHALLENGES.key(), value);
-    }
-
-    /** @param value the store folder */
-    public void setStorage(String value) {
-        settings.put(Setting.STORAGE.key(), value);
-    }
-
-    /** @param value renew this long before expiry, e.g. {@code 30d} */
-    public void setRenewBefore(String value) {
-        settings.put(Setting.RENEW_BEFORE.key(), value);
-    }
-
-    /** @param value PEM file of extra roots for the CA's HTTPS */
-    public void setCaTrust(String value) {
-        settings.put(Setting.CA_TRUST.key(), value);
-    }
-
-    /** @param value External Account Binding key id */
-    public void setEabKid(String value) {
-        settings.put(Setting.EAB_KID.key(), value);
-    }
-
-    /** @param value External Account Binding MAC key */
-    public void setEabHmacKey(String value) {
-        settings.put(Setting.EAB_HMAC_KEY.key(), value);
-    }
-
-    /** @param value ACME profile name */
-    public void setProfile(String value) {
-        settings.put(Setting.PROFILE.key(), value);
-    }
-
-    /** @param value password of the written PKCS#12 files */
-    public void setKeystorePassword(String value) {
-        settings.put(Setting.KEYSTORE_PASSWORD.key(), value);
-    }
-
-    /** @param value first retry delay after a failure, e.g. {@code 1m} */
-    public void setRetryDelay(String value) {
-        settings.put(Setting.RETRY_DELAY.key(), value);
-    }
-
-    /** @param value how many orders may run at once */
-    public void setMaxConcurrentOrders(String value) {
-        settings.put(Setting.MAX_CONCURRENT_ORDERS.key(), value);
-    }
-
-    // ---- DNS-01 (README: DNS-01) ----
-
-    /** @param value executable called as {@code <hook> add|remove <record name> <value>} to publish DNS-01 TXT records */
-    public void setDnsHook(String value) {
-        settings.put(Setting.DNS_HOOK.key(), value);
-    }
-
-    /** @param value how long one run of the hook may take, e.g. {@code 1m} */
-    public void setDnsHookTimeout(String value) {
-        settings.put(Setting.DNS_HOOK_TIMEOUT.key(), value);
-    }
-
-    /** @param value {@code host[:port]} of the DNS server that takes RFC 2136 updates */
-    public void setRfc2136Server(String value) {
-        settings.put(Setting.RFC2136_SERVER.key(), value);
-    }
-
-    /** @param value the zone to update; found by SOA lookup when absent */
-    public void setRfc2136Zone(String value) {
-        settings.put(Setting.RFC2136_ZONE.key(), value);
-    }
-
-    /** @param value the TSIG key's name */
-    public void setRfc2136TsigKeyName(String value) {
-        settings.put(Setting.RFC2136_TSIG_KEY_NAME.key(), value);
-    }
-
-    /** @param value the TSIG algorithm, default {@code hmac-sha256} */
-    public void setRfc2136TsigAlgorithm(String value) {
-        settings.put(Setting.RFC2136_TSIG_ALGORITHM.key(), value);
-    }
-
-    /** @param value the TSIG secret, base64 */
-    public void setRfc2136TsigSecret(String value) {
-        settings.put(Setting.RFC2136_TSIG_SECRET.key(), value);
-    }
-
-    /** @param value a BIND key file (as written by tsig-keygen) instead of the three TSIG attributes */
-    public void setRfc2136TsigKeyFile(String value) {
-        settings.put(Setting.RFC2136_TSIG_KEY_FILE.key(), value);
-    }
-
-    /** @param value how long to wait for the zone's servers to answer the TXT record, e.g. {@code 2m} */
-    public void setDnsPropagationTimeout(String value) {
-        settings.put(Setting.DNS_PROPAGATION_TIMEOUT.key(), value);
-    }
-
-    /** @param value the least time between publishing and telling the CA, e.g. {@code 30s} */
-    public void setDnsPropagationDelay(String value) {
-        settings.put(Setting.DNS_PROPAGATION_DELAY.key(), value);
-    }
-
-    /** @param value {@code host[:port]} list of servers asked for the TXT record instead of the zone's authoritative ones */
-    public void setDnsResolver(String value) {
-        settings.put(Setting.DNS_RESOLVER.key(), value);
-    }
-
-    /** @param value command run after a certificate went live (environment: AUTOCERT_EVENT, AUTOCERT_NAME, …) */
-    public void setOnRenewed(String value) {
-        settings.put(Setting.ON_RENEWED.key(), value);
-    }
-
-    /** @param value command run when an attempt failed, at most hourly per certificate */
-    public void setOnFailed(String value) {
-        settings.put(Setting.ON_FAILED.key(), value);
-    }
-
-    /** @param value command run when a certificate nears expiry unrenewed, at most daily */
-    public void setOnExpiring(String value) {
-        settings.put(Setting.ON_EXPIRING.key(), value);
-    }
-
-    /** @param value {@code false} to skip the self-check of HTTP-01 answers before the CA is asked */
-    public void setPreflight(String value) {
-        settings.put(Setting.PREFLIGHT.key(), value);
-    }
-
-    /** @param value the port the CA uses for HTTP-01 (80; test CAs only use another) */
-    public void setHttpChallengePort(String value) {
-        settings.put(Setting.HTTP_CHALLENGE_PORT.key(), value);
-    }
-
-    /** @param port the port of the HTTPS connector added when server.xml has no TLS connector */
-    public void setHttpsPort(int port) {
-        this.httpsPort = port;
-    }
-
-    /** @param address the address the added HTTPS connector binds, default all */
-    public void setHttpsAddress(String address) {
-        this.httpsAddress = address;
+    /**
+     * Takes one attribute of the {@code <Listener>} element: Tomcat's digester calls this for every attribute
+     * that has no setter, which is every setting ({@link Setting}, README "Settings"). Names and values are
+     * checked together when the server initialises, so a bad or unknown one is one SEVERE line naming it and the
+     * fix (for a typo: the closest setting), and Tomcat starts without Autocert.
+     *
+     * @param name  the attribute, e.g. {@code domains}
+     * @param value its value, with Tomcat's {@code ${...}} replaced
+     * @return {@code false} only for Tomcat's own {@code optional} attribute, which the digester then leaves to
+     *         its rule; {@code true} for everything else, which this listener reports itself: the digester's
+     *         generic "failed to set property" warning would only repeat it, without the correction
+     */
+    public boolean setProperty(String name, String value) {
+        if (TOMCAT_OPTIONAL.equals(name)) {
+            return false;
+        }
+        settings.put(name, value);
+        return true;
     }
 
     /**
-     * @param path where loopback clients get the JSON status of every certificate, e.g.
-     *             {@code /.well-known/autocert-status}; off by default
+     * Gives a setting from code (embedded Tomcat), before the server initialises; checked then, like the
+     * attributes of server.xml.
+     *
+     * @param setting the setting
+     * @param value   its value as it would be written in server.xml
      */
-    public void setStatusPath(String path) {
-        this.statusPath = path;
-    }
-
-    /**
-     * @param role a role of the Engine's {@code Realm} (e.g. from {@code conf/tomcat-users.xml}) whose users may
-     *             read the status page from other machines, over HTTPS with Basic credentials; by default only
-     *             clients on this machine may
-     */
-    public void setStatusRole(String role) {
-        this.statusRole = role;
+    public void set(Setting setting, String value) {
+        settings.put(setting.key(), value);
     }
 
     /** @return the running instance, for embedding code and tests; {@code null} before init or after a bad config */
@@ -298,21 +145,22 @@ public class AutocertListener implements LifecycleListener {
         OwnJarScanSkip.apply();
         AutocertConfig config;
         try {
-            config = AutocertConfig.parse(settings, server.getCatalinaBase().toPath().resolve("conf").resolve("autocert"));
+            config = AutocertConfig.parse(settings, server.getCatalinaBase().toPath().resolve("conf").resolve("autocert"),
+                    Adapter.TOMCAT);
         } catch (ConfigException e) {
             log.error(sm.getString("listener.badConfig", e.getMessage()));
             return;
         }
-        if (statusRole != null && statusPath == null) {
-            log.warn(sm.getString("listener.roleWithoutPath", statusRole));
+        if (config.statusRole().isPresent() && config.statusPath().isEmpty()) {
+            log.warn(sm.getString("listener.roleWithoutPath", config.statusRole().get()));
         }
         Set<ChallengeType> answerable = EnumSet.noneOf(ChallengeType.class);
         List<Connector> tls = new ArrayList<>();
         for (Service service : server.findServices()) {
             if (service.getContainer() != null) {
                 AcmeChallengeValve valve = new AcmeChallengeValve();
-                valve.setStatusPath(statusPath);
-                valve.setStatusRole(statusRole);
+                valve.setStatusPath(config.statusPath().orElse(null));
+                valve.setStatusRole(config.statusRole().orElse(null));
                 service.getContainer().getPipeline().addValve(valve);
             }
             for (Connector c : service.findConnectors()) {
@@ -422,10 +270,8 @@ public class AutocertListener implements LifecycleListener {
             return null;
         }
         Connector c = new Connector("org.apache.coyote.http11.Http11NioProtocol");
-        c.setPort(httpsPort);
-        if (httpsAddress != null) {
-            c.setProperty("address", httpsAddress);
-        }
+        c.setPort(config.httpsPort());
+        config.httpsAddress().ifPresent(address -> c.setProperty("address", address));
         c.setScheme("https");
         c.setSecure(true);
         c.setProperty("SSLEnabled", "true");
@@ -442,7 +288,7 @@ public class AutocertListener implements LifecycleListener {
         c.addUpgradeProtocol(new Http2Protocol());
         c.addUpgradeProtocol(new AcmeTlsAlpnProtocol());
         service.addConnector(c);
-        log.info(sm.getString("listener.addedConnector", httpsPort, initial));
+        log.info(sm.getString("listener.addedConnector", config.httpsPort(), initial));
         return c;
     }
 

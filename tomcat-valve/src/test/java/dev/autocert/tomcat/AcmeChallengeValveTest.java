@@ -1,6 +1,7 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.Setting;
 import dev.autocert.testkit.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,12 +32,12 @@ class AcmeChallengeValveTest {
     @BeforeEach
     void start() throws Exception {
         AutocertListener listener = new AutocertListener();
-        listener.setDomains("a.test");
-        listener.setStorage(dir.resolve("store").toString());
-        listener.setHttpsPort(FreePorts.take());
-        listener.setHttpsAddress("127.0.0.1");
-        listener.setDirectory("https://127.0.0.1:" + FreePorts.take() + "/dir"); // nothing listens: no issuance here
-        listener.setRetryDelay("1h");
+        listener.set(Setting.DOMAINS, "a.test");
+        listener.set(Setting.STORAGE, dir.resolve("store").toString());
+        listener.set(Setting.HTTPS_PORT, String.valueOf(FreePorts.take()));
+        listener.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
+        listener.set(Setting.DIRECTORY, "https://127.0.0.1:" + FreePorts.take() + "/dir"); // nothing listens: no issuance here
+        listener.set(Setting.RETRY_DELAY, "1h");
         tomcat = new EmbeddedTomcat(dir.resolve("base"), port, listener).start();
         autocert = listener.getAutocert();
         assertThat(autocert).isNotNull();

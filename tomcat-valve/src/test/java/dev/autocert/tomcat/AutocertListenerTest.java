@@ -1,6 +1,9 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.KeyType;
+import dev.autocert.config.Setting;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
@@ -10,10 +13,13 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.UpgradeProtocol;
 import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.IntrospectionUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -59,7 +65,7 @@ class AutocertListenerTest {
         public void close() {
         }
     };
-    private final Logger julLogger = Logger.getLogger(AutocertListener.class.getName());
+    private final Logger julLogger = Logger.getLogger(""); // Tomcat's own lines too: a bad setting must cause none
     private EmbeddedTomcat embedded;
 
     @BeforeEach
@@ -77,18 +83,60 @@ class AutocertListenerTest {
 
     private AutocertListener listener(String domains) {
         AutocertListener l = new AutocertListener();
-        l.setDomains(domains);
-        l.setStorage(dir.resolve("store").toString());
-        l.setDirectory("https://127.0.0.1:" + FreePorts.take() + "/dir"); // nothing listens: no issuance in these tests
-        l.setRetryDelay("1h");
-        l.setHttpsAddress("127.0.0.1");
+        l.set(Setting.DOMAINS, domains);
+        l.set(Setting.STORAGE, dir.resolve("store").toString());
+        l.set(Setting.DIRECTORY, "https://127.0.0.1:" + FreePorts.take() + "/dir"); // nothing listens: no issuance in these tests
+        l.set(Setting.RETRY_DELAY, "1h");
+        l.set(Setting.HTTPS_ADDRESS, "127.0.0.1");
         return l;
+    }
+
+    /** Does what Tomcat's digester does with an attribute of the {@code <Listener>} element in server.xml. */
+    private static void attribute(AutocertListener l, String name, String value) {
+        assertThat(IntrospectionUtils.setProperty(l, name, value)).as("the digester sets %s", name).isTrue();
+    }
+
+    @Test
+    void serverXmlAttributesReachTheSettingsWithoutASetterEach() throws Exception {
+        int httpsPort = FreePorts.take();
+        AutocertListener l = listener("a.test");
+        attribute(l, "httpsPort", String.valueOf(httpsPort));
+        attribute(l, "statusPath", "/.well-known/autocert-status");
+        attribute(l, "keyType", "ec384");
+        assertThat(IntrospectionUtils.setProperty(l, "optional", "true")).as("Tomcat's own attribute, left to its rule").isFalse();
+        embedded = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), l).start();
+        AutocertConfig config = l.getAutocert().config();
+        assertThat(config.keyType()).isEqualTo(KeyType.EC384);
+        assertThat(config.statusPath()).contains("/.well-known/autocert-status");
+        assertThat(embedded.tomcat.getService().findConnectors()).extracting(Connector::getLocalPort).contains(httpsPort);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "domain       | b.test    | Setting 'domain' is not a known setting (did you mean 'domains'?). Fix: rename it to domains",
+        "httpsPort    | 99999     | Setting 'httpsPort' is not a port number from 1 to 65535: '99999'. Fix: e.g. httpsPort=\"8443\"",
+        "httpsAddress | 192.0.2.1 | Setting 'httpsAddress' is 192.0.2.1, which is not an address of this machine",
+    })
+    void aBadAttributeIsOneSevereLineAndTomcatStartsWithoutAutocertNorItsConnector(String name, String value, String error)
+            throws Exception {
+        AutocertListener l = listener("a.test");
+        attribute(l, name, value);
+        int port = FreePorts.take();
+        embedded = new EmbeddedTomcat(dir.resolve("base"), port, l).start();
+        assertThat(l.getAutocert()).isNull();
+        assertThat(embedded.tomcat.getService().findConnectors()).as("only the HTTP connector").hasSize(1);
+        assertThat(logged.stream().filter(m -> m.startsWith("SEVERE"))).singleElement().asString()
+                .contains("Autocert is not active: " + error).contains("Tomcat starts without it");
+        assertThat(logged.stream().filter(m -> m.contains(name))).hasSize(1);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).contains("hello from the app");
     }
 
     @Test
     void aBadSettingIsLoggedWithItsFixAndTomcatStillServes() throws Exception {
         AutocertListener l = listener("a.test");
-        l.setKeyType("dsa1024");
+        l.set(Setting.KEY_TYPE, "dsa1024");
         int port = FreePorts.take();
         embedded = new EmbeddedTomcat(dir.resolve("base"), port, l).start();
         assertThat(l.getAutocert()).isNull();
@@ -147,7 +195,7 @@ class AutocertListenerTest {
     void answersTlsAlpn01AndTlsSni01PerHandshakeAndClosesAcmeTlsConnections() throws Exception {
         int httpsPort = FreePorts.take();
         AutocertListener l = listener("a.test");
-        l.setHttpsPort(httpsPort);
+        l.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
         embedded = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), l).start();
         Autocert autocert = l.getAutocert();
 
@@ -180,11 +228,11 @@ class AutocertListenerTest {
         int httpA = FreePorts.take();
         int httpB = FreePorts.take();
         AutocertListener a = listener("a.test");
-        a.setStorage(dir.resolve("store-a").toString());
-        a.setHttpsPort(FreePorts.take());
+        a.set(Setting.STORAGE, dir.resolve("store-a").toString());
+        a.set(Setting.HTTPS_PORT, String.valueOf(FreePorts.take()));
         AutocertListener b = listener("b.test");
-        b.setStorage(dir.resolve("store-b").toString());
-        b.setHttpsPort(FreePorts.take());
+        b.set(Setting.STORAGE, dir.resolve("store-b").toString());
+        b.set(Setting.HTTPS_PORT, String.valueOf(FreePorts.take()));
         try (EmbeddedTomcat tomcatA = new EmbeddedTomcat(dir.resolve("base-a"), httpA, a).start();
              EmbeddedTomcat tomcatB = new EmbeddedTomcat(dir.resolve("base-b"), httpB, b).start()) {
             CertifiedKey certA = SelfSigned.temporary(List.of("a.test"), dev.autocert.config.KeyType.EC256);

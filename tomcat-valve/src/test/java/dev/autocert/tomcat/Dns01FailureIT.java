@@ -1,5 +1,6 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.config.Setting;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.testkit.Bind;
@@ -65,15 +66,8 @@ class Dns01FailureIT {
 
     /** @param base each test has its own name below wild.test, so a failed test leaves nothing for the next */
     private AutocertListener listener(String base, Consumer<AutocertListener> settings) {
-        AutocertListener listener = new AutocertListener();
-        listener.setDomains("*." + base);
-        listener.setAcceptTerms("true");
-        listener.setDirectory(pebble.directoryUrl());
-        listener.setCaTrust(pebble.caTrustPem().toString());
-        listener.setStorage(dir.resolve("store").toString());
-        listener.setHttpsPort(httpsPort);
-        listener.setHttpsAddress("127.0.0.1");
-        listener.setRetryDelay("1h");
+        AutocertListener listener = PebbleListener.of(pebble, "*." + base, dir.resolve("store"), httpsPort);
+        listener.set(Setting.RETRY_DELAY, "1h");
         settings.accept(listener);
         return listener;
     }
@@ -103,9 +97,9 @@ class Dns01FailureIT {
         byte[] wrong = new byte[32];
         new SecureRandom().nextBytes(wrong);
         Diagnosis d = firstFailure("tsig.wild.test", l -> {
-            l.setRfc2136Server(bind.address());
-            l.setRfc2136TsigKeyName(bind.keyName());
-            l.setRfc2136TsigSecret(Base64.getEncoder().encodeToString(wrong));
+            l.set(Setting.RFC2136_SERVER, bind.address());
+            l.set(Setting.RFC2136_TSIG_KEY_NAME, bind.keyName());
+            l.set(Setting.RFC2136_TSIG_SECRET, Base64.getEncoder().encodeToString(wrong));
         });
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.DNS_UPDATE_FAILED);
         assertThat(d.setting()).isEqualTo("rfc2136TsigSecret");
@@ -123,8 +117,8 @@ class Dns01FailureIT {
         }
         int port = closed;
         Diagnosis d = firstFailure("unreachable.wild.test", l -> {
-            l.setRfc2136Server("127.0.0.1:" + port);
-            l.setRfc2136TsigKeyFile(bind.keyFile().toString());
+            l.set(Setting.RFC2136_SERVER, "127.0.0.1:" + port);
+            l.set(Setting.RFC2136_TSIG_KEY_FILE, bind.keyFile().toString());
         });
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.DNS_UPDATE_FAILED);
         assertThat(d.setting()).isEqualTo("rfc2136Server");
@@ -134,7 +128,7 @@ class Dns01FailureIT {
     @Test
     void hookExitingNonZeroQuotesItsStderr() throws Exception {
         Path hook = DnsHooks.failing(dir, "provider says: invalid API token");
-        Diagnosis d = firstFailure("hook.wild.test", l -> l.setDnsHook(hook.toString()));
+        Diagnosis d = firstFailure("hook.wild.test", l -> l.set(Setting.DNS_HOOK, hook.toString()));
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.DNS_HOOK_FAILED);
         assertThat(d.setting()).isEqualTo("dnsHook");
         assertThat(d.evidence()).contains("exited with 1").contains("provider says: invalid API token")
@@ -146,9 +140,9 @@ class Dns01FailureIT {
         Path calls = dir.resolve("calls.log");
         Path hook = DnsHooks.logOnly(dir, calls); // exits 0 but publishes nothing
         Diagnosis d = firstFailure("visible.wild.test", l -> {
-            l.setDnsHook(hook.toString());
-            l.setDnsResolver(bind.address());
-            l.setDnsPropagationTimeout("2s");
+            l.set(Setting.DNS_HOOK, hook.toString());
+            l.set(Setting.DNS_RESOLVER, bind.address());
+            l.set(Setting.DNS_PROPAGATION_TIMEOUT, "2s");
         });
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.TXT_NOT_VISIBLE);
         assertThat(d.setting()).isEqualTo("dnsPropagationTimeout");
@@ -169,9 +163,9 @@ class Dns01FailureIT {
         }
         int port = closed;
         AutocertListener listener = listener("stop.wild.test", l -> {
-            l.setDnsHook(uncheck(() -> DnsHooks.nsupdate(dir, calls, bind)).toString());
-            l.setDnsResolver("127.0.0.1:" + port); // never answers: propagation waits
-            l.setDnsPropagationTimeout("5m");
+            l.set(Setting.DNS_HOOK, uncheck(() -> DnsHooks.nsupdate(dir, calls, bind)).toString());
+            l.set(Setting.DNS_RESOLVER, "127.0.0.1:" + port); // never answers: propagation waits
+            l.set(Setting.DNS_PROPAGATION_TIMEOUT, "5m");
         });
         EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start();
         try {

@@ -1,5 +1,6 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.config.Setting;
 import dev.autocert.testkit.Bind;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
@@ -49,18 +50,11 @@ class Dns01HookIT {
         pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).dnsServer(bind.address())
                 .workDir(work.resolve("pebble")).start();
         Path calls = work.resolve("hook-calls.log");
-        AutocertListener listener = new AutocertListener();
-        listener.setDomains("hook.test,*.hook.test");
-        listener.setAcceptTerms("true");
-        listener.setDirectory(pebble.directoryUrl());
-        listener.setCaTrust(pebble.caTrustPem().toString());
-        listener.setStorage(work.resolve("store").toString());
-        listener.setHttpsPort(httpsPort);
-        listener.setHttpsAddress("127.0.0.1");
-        listener.setRetryDelay("2s");
-        listener.setDnsHook(DnsHooks.nsupdate(work, calls, bind).toString());
-        listener.setDnsHookTimeout("20s");
-        listener.setDnsResolver(bind.address());
+        AutocertListener listener = PebbleListener.of(pebble, "hook.test,*.hook.test", work.resolve("store"), httpsPort);
+        listener.set(Setting.RETRY_DELAY, "2s");
+        listener.set(Setting.DNS_HOOK, DnsHooks.nsupdate(work, calls, bind).toString());
+        listener.set(Setting.DNS_HOOK_TIMEOUT, "20s");
+        listener.set(Setting.DNS_RESOLVER, bind.address());
         tomcat = new EmbeddedTomcat(work.resolve("base"), httpPort, listener).start();
 
         List<X509Certificate> roots = pebble.roots();

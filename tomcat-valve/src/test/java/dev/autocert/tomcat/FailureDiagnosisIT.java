@@ -1,5 +1,6 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.config.Setting;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.testkit.FreePorts;
@@ -92,15 +93,8 @@ class FailureDiagnosisIT {
 
     /** A listener for d.test against {@code pebble}, retrying hourly, with the test's settings applied last. */
     private AutocertListener listener(Pebble pebble, Consumer<AutocertListener> settings) {
-        AutocertListener listener = new AutocertListener();
-        listener.setDomains("d.test");
-        listener.setAcceptTerms("true");
-        listener.setDirectory(pebble.directoryUrl());
-        listener.setCaTrust(pebble.caTrustPem().toString());
-        listener.setStorage(dir.resolve("store").toString());
-        listener.setHttpsPort(FreePorts.take());
-        listener.setHttpsAddress("127.0.0.1");
-        listener.setRetryDelay("1h");
+        AutocertListener listener = PebbleListener.of(pebble, "d.test", dir.resolve("store"), FreePorts.take());
+        listener.set(Setting.RETRY_DELAY, "1h");
         settings.accept(listener);
         return listener;
     }
@@ -117,8 +111,8 @@ class FailureDiagnosisIT {
     @Test
     void aWrongExternalAccountKeyNamesTheKeySetting() throws Exception {
         Diagnosis d = firstFailure(EAB_PEBBLE.pebble(), l -> {
-            l.setEabKid(EAB_KID);
-            l.setEabHmacKey("d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXktd3Jvbmcta2V5LXdyb25n");
+            l.set(Setting.EAB_KID, EAB_KID);
+            l.set(Setting.EAB_HMAC_KEY, "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXktd3Jvbmcta2V5LXdyb25n");
         }, status -> { }).lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.ACCOUNT_REJECTED);
         assertThat(d.evidence()).contains(EAB_KID);
@@ -128,10 +122,10 @@ class FailureDiagnosisIT {
     @Test
     void theRightExternalAccountBindingGetsTheCertificate() throws Exception {
         AutocertListener listener = listener(EAB_PEBBLE.pebble(), l -> {
-            l.setEabKid(EAB_KID);
-            l.setEabHmacKey(EAB_HMAC);
-            l.setChallenges("tls-alpn-01");
-            l.setHttpsPort(EAB_TLS_PORT);
+            l.set(Setting.EAB_KID, EAB_KID);
+            l.set(Setting.EAB_HMAC_KEY, EAB_HMAC);
+            l.set(Setting.CHALLENGES, "tls-alpn-01");
+            l.set(Setting.HTTPS_PORT, String.valueOf(EAB_TLS_PORT));
         });
         try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).notAfter() != null);
@@ -141,7 +135,7 @@ class FailureDiagnosisIT {
 
     @Test
     void termsNotAcceptedNamesTheTermsAndTheSetting() throws Exception {
-        CertificateStatus status = firstFailure(l -> l.setAcceptTerms("false"));
+        CertificateStatus status = firstFailure(l -> l.set(Setting.ACCEPT_TERMS, "false"));
         Diagnosis d = status.lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.TERMS_NOT_ACCEPTED);
         assertThat(d.setting()).isEqualTo("acceptTerms");
@@ -155,8 +149,8 @@ class FailureDiagnosisIT {
         try (RateLimitingFront front = RateLimitingFront.start(PEBBLE.pebble(), Duration.ofHours(2))) {
             // retryDelay 1s: our own back-off alone would ask again at once; the CA's Retry-After must win
             firstFailure(PEBBLE.pebble(), l -> {
-                l.setDirectory(front.directoryUrl());
-                l.setRetryDelay("1s");
+                l.set(Setting.DIRECTORY, front.directoryUrl());
+                l.set(Setting.RETRY_DELAY, "1s");
             }, status -> {
                 Diagnosis d = status.lastError();
                 assertThat(d.kind()).isEqualTo(Diagnosis.Kind.RATE_LIMITED);
@@ -170,7 +164,7 @@ class FailureDiagnosisIT {
                 assertThat(front.refusedOrders()).isEqualTo(1);
             });
             // a restart remembers the limit: the CA is not asked again before it lifts
-            AutocertListener restarted = listener(PEBBLE.pebble(), l -> l.setDirectory(front.directoryUrl()));
+            AutocertListener restarted = listener(PEBBLE.pebble(), l -> l.set(Setting.DIRECTORY, front.directoryUrl()));
             try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), restarted).start()) {
                 Thread.sleep(3000);
                 CertificateStatus status = restarted.getAutocert().status().get(0);
@@ -185,7 +179,7 @@ class FailureDiagnosisIT {
     void anUnwritableStoreNamesTheStorageSetting() throws Exception {
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
         CertificateStatus status = firstFailure(l -> {
-            l.setStorage(blocker.resolve("store").toString());
+            l.set(Setting.STORAGE, blocker.resolve("store").toString());
         });
         Diagnosis d = status.lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.STORAGE_FAILED);
@@ -204,7 +198,7 @@ class FailureDiagnosisIT {
     @Test
     void dnsPointingAtAnotherAddress() throws Exception {
         PEBBLE.pebble().addARecord("elsewhere.test", "127.0.0.2");
-        Diagnosis d = firstFailure(l -> l.setDomains("elsewhere.test")).lastError();
+        Diagnosis d = firstFailure(l -> l.set(Setting.DOMAINS, "elsewhere.test")).lastError();
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.DNS_POINTS_ELSEWHERE);
         assertThat(d.evidence()).contains("connected to 127.0.0.2, which is not an address of this server");
         assertThat(d.setting()).isEqualTo("domains");
@@ -238,8 +232,8 @@ class FailureDiagnosisIT {
         try {
             // the self-check resolves the name like the CA (through the CA's DNS) and fetches our answer first
             Diagnosis d = firstFailure(l -> {
-                l.setDnsResolver("127.0.0.1:" + PEBBLE.pebble().dnsPort());
-                l.setHttpChallengePort(String.valueOf(CA_HTTP_PORT));
+                l.set(Setting.DNS_RESOLVER, "127.0.0.1:" + PEBBLE.pebble().dnsPort());
+                l.set(Setting.HTTP_CHALLENGE_PORT, String.valueOf(CA_HTTP_PORT));
             }).lastError();
             assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED);
             assertThat(d.evidence()).contains("HTTP 404").contains("another web server");
@@ -293,7 +287,7 @@ class FailureDiagnosisIT {
         });
         acceptor.start();
         try {
-            Diagnosis d = firstFailure(l -> l.setChallenges("tls-alpn-01")).lastError();
+            Diagnosis d = firstFailure(l -> l.set(Setting.CHALLENGES, "tls-alpn-01")).lastError();
             assertThat(d.kind()).isEqualTo(Diagnosis.Kind.TLS_TERMINATED_IN_FRONT);
             assertThat(d.fix()).contains("use http-01 or dns-01");
             assertThat(d.setting()).isEqualTo("challenges");

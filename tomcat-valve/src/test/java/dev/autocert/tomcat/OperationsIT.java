@@ -1,5 +1,6 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.config.Setting;
 import dev.autocert.status.AutocertJmx;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
@@ -36,15 +37,8 @@ class OperationsIT {
         int httpsPort = FreePorts.take();
         Path events = dir.resolve("renewed.log");
         try (Pebble pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).workDir(dir.resolve("pebble")).start()) {
-            AutocertListener listener = new AutocertListener();
-            listener.setDomains("ops.test");
-            listener.setDirectory(pebble.directoryUrl());
-            listener.setCaTrust(pebble.caTrustPem().toString());
-            listener.setAcceptTerms("true");
-            listener.setStorage(dir.resolve("store").toString());
-            listener.setHttpsPort(httpsPort);
-            listener.setHttpsAddress("127.0.0.1");
-            listener.setOnRenewed("echo \"$AUTOCERT_EVENT $AUTOCERT_DOMAINS $AUTOCERT_NOT_AFTER\" >> " + events);
+            AutocertListener listener = PebbleListener.of(pebble, "ops.test", dir.resolve("store"), httpsPort);
+            listener.set(Setting.ON_RENEWED, "echo \"$AUTOCERT_EVENT $AUTOCERT_DOMAINS $AUTOCERT_NOT_AFTER\" >> " + events);
             List<X509Certificate> roots = pebble.roots();
             try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener).start()) {
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->

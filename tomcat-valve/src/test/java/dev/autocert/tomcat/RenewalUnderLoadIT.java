@@ -1,5 +1,6 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.config.Setting;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.testkit.FreePorts;
@@ -44,15 +45,8 @@ class RenewalUnderLoadIT {
         Path work = Path.of("target", "it", "renewal-" + System.nanoTime()).toAbsolutePath();
         Pebble pebble = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take())
                 .validityPeriod(Duration.ofSeconds(15)).workDir(work.resolve("pebble")).start();
-        AutocertListener listener = new AutocertListener();
-        listener.setDomains("r.test");
-        listener.setDirectory(pebble.directoryUrl());
-        listener.setCaTrust(pebble.caTrustPem().toString());
-        listener.setAcceptTerms("true");
-        listener.setStorage(work.resolve("store").toString());
-        listener.setHttpsPort(httpsPort);
-        listener.setHttpsAddress("127.0.0.1");
-        listener.setRetryDelay("500ms");
+        AutocertListener listener = PebbleListener.of(pebble, "r.test", work.resolve("store"), httpsPort);
+        listener.set(Setting.RETRY_DELAY, "500ms");
         List<X509Certificate> roots = pebble.roots();
 
         try (EmbeddedTomcat tomcat = new EmbeddedTomcat(work.resolve("base"), httpPort, listener).start()) {

@@ -1,5 +1,6 @@
 package dev.autocert.samples;
 
+import dev.autocert.config.Setting;
 import dev.autocert.tomcat.AutocertListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,9 +33,9 @@ public final class TomcatEmbeddedApp {
      */
     public static void main(String[] args) throws Exception {
         AutocertListener autocert = new AutocertListener();
-        autocert.setDomains(System.getProperty("autocert.domains", "example.com"));
-        autocert.setEmail(System.getProperty("autocert.email"));
-        autocert.setAcceptTerms("true");
+        autocert.set(Setting.DOMAINS, System.getProperty("autocert.domains", "example.com"));
+        autocert.set(Setting.EMAIL, System.getProperty("autocert.email"));
+        autocert.set(Setting.ACCEPT_TERMS, "true");
         Tomcat tomcat = create(autocert, Integer.getInteger("http.port", 8080), Integer.getInteger("https.port", 8443),
                 null, Path.of("tomcat"));
         tomcat.start();
@@ -67,8 +68,8 @@ public final class TomcatEmbeddedApp {
         root.addServletMappingDecoded("/", "hello");
 
         // the one Autocert line, before start: the listener wires the server in BEFORE_INIT
-        autocert.setHttpsPort(httpsPort);
-        autocert.setHttpsAddress(address);
+        autocert.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
+        autocert.set(Setting.HTTPS_ADDRESS, address);
         tomcat.getServer().addLifecycleListener(autocert);
         return tomcat;
     }

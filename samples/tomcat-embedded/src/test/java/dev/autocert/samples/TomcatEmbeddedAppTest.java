@@ -1,5 +1,6 @@
 package dev.autocert.samples;
 
+import dev.autocert.config.Setting;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
@@ -29,10 +30,10 @@ class TomcatEmbeddedAppTest {
         int httpsPort = FreePorts.take();
         try (Pebble pebble = Pebble.builder().httpPort(httpPort).tlsPort(httpsPort).workDir(dir.resolve("pebble")).start()) {
             AutocertListener autocert = new AutocertListener();
-            autocert.setDomains("embedded.test,www.embedded.test");
-            autocert.setAcceptTerms("true");
-            autocert.setDirectory(pebble.directoryUrl());
-            autocert.setCaTrust(pebble.caTrustPem().toString());
+            autocert.set(Setting.DOMAINS, "embedded.test,www.embedded.test");
+            autocert.set(Setting.ACCEPT_TERMS, "true");
+            autocert.set(Setting.DIRECTORY, pebble.directoryUrl());
+            autocert.set(Setting.CA_TRUST, pebble.caTrustPem().toString());
             Tomcat tomcat = TomcatEmbeddedApp.create(autocert, httpPort, httpsPort, "127.0.0.1", dir.resolve("tomcat"));
             tomcat.start();
             try {
