@@ -1,10 +1,12 @@
 package dev.autocert.bench;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.KeyType;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
-import dev.autocert.tomcat.BenchWiring;
+import dev.autocert.tomcat.ConnectorKeystore;
+import dev.autocert.tomcat.TomcatWiring;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.servlets.DefaultServlet;
@@ -12,6 +14,8 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -19,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One embedded Tomcat 11 server process of the whole-server benchmarks, started by {@code bench/run.sh}.
@@ -71,7 +76,6 @@ public final class BenchServer {
         Autocert autocert = null;
         if (autocertWired || valve) {
             autocert = Fixtures.autocert(base.resolve("autocert"), sni);
-            BenchWiring.install(autocert);
         }
         if (valve) {
             autocert.challengeBoard().putHttp01(opt.require("token"), opt.require("keyauth"));
@@ -97,12 +101,12 @@ public final class BenchServer {
             host.addCertificate(cert);
             connector.addSslHostConfig(host);
             if (autocertWired) {
-                BenchWiring.wireTls(connector);
+                TomcatWiring.wireTls(connector, autocert);
             }
         }
         tomcat.setConnector(connector);
         if (autocertWired || valve) {
-            BenchWiring.addValve(tomcat.getEngine());
+            TomcatWiring.addValve(tomcat.getEngine(), autocert, null, null);
         }
         Context ctx = tomcat.addContext("", webroot.toAbsolutePath().toString());
         Tomcat.addServlet(ctx, "default", new DefaultServlet());
@@ -142,6 +146,31 @@ public final class BenchServer {
         tomcat.getServer().await();
     }
 
+    /**
+     * What the listener does once a certificate went live: every keystore file of the connector whose certificate
+     * covers one of its names is rewritten with it and that host's TLS configuration reloaded.
+     *
+     * @return the work for one installed certificate; it throws {@link UncheckedIOException} when a file
+     *         cannot be written or a reload fails
+     */
+    private static Consumer<CertifiedKey> keystoreSync(Connector connector,
+            CertificateSpec spec, Path catalinaBase) {
+        List<ConnectorKeystore> keystores = ConnectorKeystore.of(connector, catalinaBase).stream()
+                .filter(k -> k.covers(spec)).toList();
+        if (keystores.isEmpty()) {
+            throw new IllegalArgumentException("no keystore of " + connector + " covers " + spec.domains());
+        }
+        return certificate -> {
+            for (ConnectorKeystore keystore : keystores) {
+                try {
+                    keystore.replaceWith(certificate);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
     /** The {@code --swap} way of replacing the served certificate. */
     private static CertificateSwap swap(ServerOptions opt, Autocert autocert, Connector connector, Path base) {
         String how = opt.require("swap");
@@ -150,7 +179,7 @@ public final class BenchServer {
                 return new AutocertSwap(requireAutocert(autocert, how), null);
             case "autocert-sync":
                 return new AutocertSwap(requireAutocert(autocert, how),
-                        BenchWiring.keystoreSync(connector, autocert.config().certificates().get(0), base));
+                        keystoreSync(connector, autocert.config().certificates().get(0), base));
             case "keystore-reload":
                 return new KeystoreReloadSwap(Path.of(opt.require("keystore")), opt.get("storepass", "changeit"), connector);
             default:

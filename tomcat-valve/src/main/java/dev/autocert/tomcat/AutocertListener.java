@@ -154,44 +154,31 @@ public class AutocertListener implements LifecycleListener {
         if (config.statusRole().isPresent() && config.statusPath().isEmpty()) {
             log.warn(sm.getString("listener.roleWithoutPath", config.statusRole().get()));
         }
+        // first what the connectors can answer (the instance is made for it), then one pass that wires and binds
         Set<ChallengeType> answerable = EnumSet.noneOf(ChallengeType.class);
         List<Connector> tls = new ArrayList<>();
+        boolean anyTls = false;
         for (Service service : server.findServices()) {
-            if (service.getContainer() != null) {
-                AcmeChallengeValve valve = new AcmeChallengeValve();
-                valve.setStatusPath(config.statusPath().orElse(null));
-                valve.setStatusRole(config.statusRole().orElse(null));
-                service.getContainer().getPipeline().addValve(valve);
-            }
             for (Connector c : service.findConnectors()) {
-                if (isTls(c)) {
-                    tls.add(c);
-                } else {
+                anyTls |= TomcatWiring.isTls(c);
+                if (!TomcatWiring.isTls(c)) {
                     answerable.add(ChallengeType.HTTP_01);
+                } else if (TomcatWiring.openSslImplementation(c) != null) {
+                    log.warn(sm.getString("listener.openssl", c.toString(), TomcatWiring.openSslImplementation(c)));
+                } else {
+                    tls.add(c);
                 }
             }
         }
         if (!answerable.contains(ChallengeType.HTTP_01)) {
             log.warn(sm.getString("listener.noHttp"));
         }
-        Path catalinaBase = server.getCatalinaBase().toPath();
-        boolean tlsWired = false;
-        for (Connector c : tls) {
-            if (wire(c)) {
-                tlsWired = true;
-                connectors.add(new TomcatConnector(c));
-                keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
-            }
+        // no TLS connector at all (an OpenSSL one counts: it serves its own certificate): add one
+        Connector own = !anyTls && server.findServices().length > 0 ? addConnector(server.findServices()[0], config) : null;
+        if (own != null) {
+            tls.add(own);
         }
-        if (tls.isEmpty() && server.findServices().length > 0) {
-            Connector own = addConnector(server.findServices()[0], config);
-            if (own != null) {
-                tlsWired = true;
-                connectors.add(new TomcatConnector(own));
-                keystores.addAll(ConnectorKeystore.of(own, catalinaBase));
-            }
-        }
-        if (tlsWired) {
+        if (!tls.isEmpty()) {
             answerable.add(ChallengeType.TLS_ALPN_01);
             answerable.add(ChallengeType.TLS_SNI_01);
         }
@@ -199,13 +186,18 @@ public class AutocertListener implements LifecycleListener {
         TomcatAutocert.set(autocert);
         for (Service service : server.findServices()) {
             if (service.getContainer() != null) {
-                TomcatAutocert.bind(service.getContainer(), autocert);
+                TomcatWiring.addValve(service.getContainer(), autocert, config.statusPath().orElse(null),
+                        config.statusRole().orElse(null));
             }
-            for (Connector c : service.findConnectors()) {
-                for (SSLHostConfig host : c.findSslHostConfigs()) {
-                    TomcatAutocert.bind(host, autocert);
-                }
+        }
+        Path catalinaBase = server.getCatalinaBase().toPath();
+        for (Connector c : tls) {
+            TomcatWiring.wireTls(c, autocert);
+            if (c != own) {
+                log.info(sm.getString("listener.wrapped", c.toString()));
             }
+            connectors.add(new TomcatConnector(c));
+            keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
         }
         connectors.forEach(autocert::addConnector);
         autocert.loadStored();
@@ -223,34 +215,6 @@ public class AutocertListener implements LifecycleListener {
                         c.name(), c.state(), String.valueOf(c.port())));
             }
         }
-    }
-
-    private static boolean isTls(Connector c) {
-        return Boolean.TRUE.equals(c.getProperty("SSLEnabled")) || "true".equals(String.valueOf(c.getProperty("SSLEnabled")));
-    }
-
-    /** Wraps a TLS connector's key managers; an OpenSSL connector keeps its own and is only reported. */
-    private boolean wire(Connector c) {
-        Object impl = c.getProperty("sslImplementationName");
-        if (impl != null && !impl.toString().isEmpty()
-                && !impl.toString().equals(org.apache.tomcat.util.net.jsse.JSSEImplementation.class.getName())
-                && !impl.toString().equals(AutocertJsseImplementation.class.getName())) {
-            log.warn(sm.getString("listener.openssl", c.toString(), impl));
-            return false;
-        }
-        c.setProperty("sslImplementationName", AutocertJsseImplementation.class.getName());
-        addAcmeTlsLast(c);
-        log.info(sm.getString("listener.wrapped", c.toString()));
-        return true;
-    }
-
-    private static void addAcmeTlsLast(Connector c) {
-        for (UpgradeProtocol p : c.findUpgradeProtocols()) {
-            if (p instanceof AcmeTlsAlpnProtocol) {
-                return;
-            }
-        }
-        c.addUpgradeProtocol(new AcmeTlsAlpnProtocol());
     }
 
     private Connector addConnector(Service service, AutocertConfig config) {
@@ -275,7 +239,6 @@ public class AutocertListener implements LifecycleListener {
         c.setScheme("https");
         c.setSecure(true);
         c.setProperty("SSLEnabled", "true");
-        c.setProperty("sslImplementationName", AutocertJsseImplementation.class.getName());
         SSLHostConfig host = new SSLHostConfig();
         host.setHostName(DEFAULT_HOST);
         SSLHostConfigCertificate cert = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.UNDEFINED);
@@ -285,8 +248,7 @@ public class AutocertListener implements LifecycleListener {
         cert.setCertificateKeyAlias(FileStore.KEYSTORE_ALIAS);
         host.addCertificate(cert);
         c.addSslHostConfig(host);
-        c.addUpgradeProtocol(new Http2Protocol());
-        c.addUpgradeProtocol(new AcmeTlsAlpnProtocol());
+        c.addUpgradeProtocol(new Http2Protocol()); // acme-tls/1 follows when it is wired
         service.addConnector(c);
         log.info(sm.getString("listener.addedConnector", config.httpsPort(), initial));
         return c;

@@ -29,7 +29,7 @@ import java.util.Set;
  * connector reloads that host's TLS configuration: clients without SNI, and tools that read the
  * keystore, see the renewed certificate too.
  */
-final class ConnectorKeystore {
+public final class ConnectorKeystore {
 
     private final Connector connector;
     private final String hostName;
@@ -55,7 +55,7 @@ final class ConnectorKeystore {
      * @param catalinaBase where relative keystore paths start
      * @return its keystore files that could be read, with the names their certificates cover
      */
-    static List<ConnectorKeystore> of(Connector connector, Path catalinaBase) {
+    public static List<ConnectorKeystore> of(Connector connector, Path catalinaBase) {
         List<ConnectorKeystore> out = new ArrayList<>();
         for (SSLHostConfig host : connector.findSslHostConfigs()) {
             for (SSLHostConfigCertificate cert : host.getCertificates()) {
@@ -100,7 +100,7 @@ final class ConnectorKeystore {
      * @param spec a managed certificate
      * @return whether this keystore holds a certificate for one of its names
      */
-    boolean covers(CertificateSpec spec) {
+    public boolean covers(CertificateSpec spec) {
         return !Collections.disjoint(names, Set.copyOf(spec.domains()));
     }
 
@@ -110,7 +110,7 @@ final class ConnectorKeystore {
      * @param certificate the new key and chain
      * @throws IOException when the file cannot be written or the reload fails
      */
-    void replaceWith(CertifiedKey certificate) throws IOException {
+    public void replaceWith(CertifiedKey certificate) throws IOException {
         try {
             KeyStore ks = KeyStore.getInstance(type);
             ks.load(null, null);
@@ -128,12 +128,12 @@ final class ConnectorKeystore {
     }
 
     /** @return the keystore file */
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** @return the connector reading it */
-    Connector connector() {
+    public Connector connector() {
         return connector;
     }
 }

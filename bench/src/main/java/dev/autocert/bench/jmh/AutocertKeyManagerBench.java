@@ -6,7 +6,6 @@ import dev.autocert.config.KeyType;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.SelfSigned;
 import dev.autocert.tomcat.AutocertJsseImplementation;
-import dev.autocert.tomcat.BenchWiring;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -54,12 +53,11 @@ public class AutocertKeyManagerBench {
     public void setUp() throws Exception {
         Path folder = Files.createTempDirectory("autocert-jmh");
         Autocert autocert = Fixtures.autocert(folder.resolve("store"), SNI);
-        BenchWiring.install(autocert);
         autocert.liveCertificates().install(SelfSigned.temporary(List.of(SNI), KeyType.EC256));
         String cache = System.getProperty("autocert.bench.certCache");
         Fixtures.install(autocert.liveCertificates(), SNI, certs - 1, cache == null || certs <= 1 ? null
                 : Path.of(cache.replace("{n}", Integer.toString(certs - 1))));
-        keyManager = KeyManagers.tomcat(new AutocertJsseImplementation(), folder);
+        keyManager = KeyManagers.tomcat(new AutocertJsseImplementation(), folder, autocert);
         if (!(keyManager instanceof AutocertKeyManager)) {
             throw new IllegalStateException("Tomcat's key manager is not Autocert's: " + keyManager.getClass());
         }

@@ -3,6 +3,8 @@ package dev.autocert.bench.jmh;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
 import dev.autocert.tls.SelfSigned;
+import dev.autocert.Autocert;
+import dev.autocert.tomcat.TomcatWiring;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.jsse.JSSEImplementation;
@@ -22,10 +24,11 @@ final class KeyManagers {
     /**
      * @param implementation {@code new JSSEImplementation()} (stock) or {@code new AutocertJsseImplementation()}
      * @param folder         where the connector keystore file is written
+     * @param autocert       the instance an Autocert implementation serves, or {@code null} for the stock one
      * @return the X.509 key manager Tomcat hands to JSSE for a PKCS#12 keystore with one EC key
      * @throws Exception when the keystore cannot be built
      */
-    static X509ExtendedKeyManager tomcat(JSSEImplementation implementation, Path folder) throws Exception {
+    static X509ExtendedKeyManager tomcat(JSSEImplementation implementation, Path folder, Autocert autocert) throws Exception {
         Path keystore = folder.resolve("connector.p12");
         Files.write(keystore, FileStore.pkcs12(SelfSigned.temporary(List.of("connector.test"), KeyType.EC256),
                 "changeit".toCharArray()));
@@ -37,6 +40,9 @@ final class KeyManagers {
         certificate.setCertificateKeystorePassword("changeit");
         certificate.setCertificateKeystoreType("PKCS12");
         host.addCertificate(certificate);
+        if (autocert != null) {
+            TomcatWiring.serve(host, autocert);
+        }
         for (KeyManager km : implementation.getSSLUtil(certificate).getKeyManagers()) {
             if (km instanceof X509ExtendedKeyManager x) {
                 return x;

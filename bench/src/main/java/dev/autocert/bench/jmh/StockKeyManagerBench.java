@@ -27,7 +27,7 @@ public class StockKeyManagerBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        keyManager = KeyManagers.tomcat(new JSSEImplementation(), Files.createTempDirectory("autocert-jmh"));
+        keyManager = KeyManagers.tomcat(new JSSEImplementation(), Files.createTempDirectory("autocert-jmh"), null);
         engine = new StubEngine("bench.test", null);
         if (keyManager.chooseEngineServerAlias("EC", null, engine) == null) {
             throw new IllegalStateException("the stock key manager chose nothing");
