@@ -62,12 +62,7 @@ class EmbeddedTomcatPebbleTest {
         Path keystore = base.resolve("conf/autocert-connector.p12");
         PlaceholderKeystore.write(keystore, "changeit", List.of("a.test", "www.a.test"));
         tomcat = new EmbeddedTomcat(base, httpPort).https(httpsPort, keystore, "changeit");
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("autocert.domains", "a.test,www.a.test");
-        p.put("autocert.directory", pebble.directoryUrl());
-        p.put("autocert.caTrust", pebble.caTrustPem().toString());
-        p.put("autocert.acceptTerms", "true");
-        p.put("autocert.storage", dir.resolve("store").toString());
+        Map<String, String> p = TestWebapp.settings(pebble, "a.test,www.a.test", dir.resolve("store"));
         p.put("autocert.connectorKeystore", "conf/autocert-connector.p12"); // relative to catalina.base
         Context ctx = tomcat.deploy("", dir.resolve("root"), p);
         tomcat.start();

@@ -26,7 +26,7 @@ final class ItSupport {
     static Path property(String name) {
         String v = System.getProperty(name);
         if (v == null) {
-            throw new IllegalStateException("system property " + name + " is not set: run the ITs through Maven (failsafe)");
+            throw new IllegalStateException("system property " + name + " is not set: run the test through Maven (its surefire or failsafe execution sets it)");
         }
         return Path.of(v);
     }
