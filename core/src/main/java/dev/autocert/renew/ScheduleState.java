@@ -19,7 +19,7 @@ public record ScheduleState(Instant renewAt, String renewReason, boolean coversN
     /** The state of a certificate nothing is known about yet. */
     public static final ScheduleState NOTHING_SERVED = new ScheduleState(null, null, false, 0, false, null);
 
-    /** @return this state with {@code key} served, renewed at {@code at} for {@code reason} */
+    /** @return this state with a certificate served, renewed at {@code at} for {@code reason}; {@code covers}: it has the configured names */
     public ScheduleState served(Instant at, String reason, boolean covers) {
         return new ScheduleState(at, reason, covers, failures, forced, rateLimitedUntil);
     }

@@ -19,7 +19,6 @@ import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.Server;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Connector;
-import org.apache.coyote.UpgradeProtocol;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
@@ -160,11 +159,14 @@ public class AutocertListener implements LifecycleListener {
         boolean anyTls = false;
         for (Service service : server.findServices()) {
             for (Connector c : service.findConnectors()) {
-                anyTls |= TomcatWiring.isTls(c);
                 if (!TomcatWiring.isTls(c)) {
                     answerable.add(ChallengeType.HTTP_01);
-                } else if (TomcatWiring.openSslImplementation(c) != null) {
-                    log.warn(sm.getString("listener.openssl", c.toString(), TomcatWiring.openSslImplementation(c)));
+                    continue;
+                }
+                anyTls = true;
+                String openSsl = TomcatWiring.openSslImplementation(c);
+                if (openSsl != null) {
+                    log.warn(sm.getString("listener.openssl", c.toString(), openSsl));
                 } else {
                     tls.add(c);
                 }

@@ -3,6 +3,7 @@ package dev.autocert.tomcat;
 import dev.autocert.status.ServingConnector;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
+import org.apache.coyote.AbstractProtocol;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,7 +25,7 @@ final class TomcatConnector implements ServingConnector {
     @Override
     public String name() {
         // Tomcat's own name, as in its log and its JMX names: "https-jsse-nio-127.0.0.1-8443"
-        return connector.getProtocolHandler() instanceof org.apache.coyote.AbstractProtocol<?> protocol
+        return connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol
                 ? protocol.getName().replace("\"", "")
                 : connector.toString();
     }
