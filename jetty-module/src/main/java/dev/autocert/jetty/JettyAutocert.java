@@ -120,6 +120,7 @@ public final class JettyAutocert extends AbstractLifeCycle {
         StatusPage statusPage = null;
         try {
             AutocertConfig config = AutocertConfig.parse(settings, defaultStorage, Adapter.JETTY);
+            config.ineffective(Adapter.JETTY).forEach(LOG::warn);
             statusPage = StatusPage.of(config);
             installed.activate(config, connectors, passwords);
         } catch (ConfigException e) {

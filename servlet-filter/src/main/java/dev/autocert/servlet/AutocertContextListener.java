@@ -1,6 +1,7 @@
 package dev.autocert.servlet;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.Adapter;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.config.ConfigException;
@@ -94,12 +95,9 @@ public class AutocertContextListener implements ServletContextListener {
     }
 
     private void publishStatus(ServletContext context, AutocertConfig config, AdapterLog log) {
+        config.ineffective(Adapter.WAR).forEach(log::warn);
         String role = config.statusRole().orElse(null);
         if (config.statusPath().isEmpty()) {
-            if (role != null) {
-                log.warn("statusRole '" + role + "' has no effect without statusPath: set autocert.statusPath="
-                        + "/.well-known/autocert-status to publish the status page");
-            }
             return;
         }
         String path = config.statusPath().get();
