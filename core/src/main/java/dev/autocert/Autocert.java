@@ -7,6 +7,7 @@ import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.challenge.Http01Responder;
 import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
@@ -20,11 +21,13 @@ import dev.autocert.store.FileStore;
 import dev.autocert.store.Store;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.LiveCertificates;
+import dev.autocert.tls.SelfSigned;
 
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -177,8 +180,9 @@ public final class Autocert implements AutoCloseable {
      * @throws DiagnosedException when nothing is served under that name or the CA refuses
      */
     public void revoke(String name, String reason) throws DiagnosedException {
-        CertifiedKey current = manager.current(name).orElseThrow(() -> new DiagnosedException(new Diagnosis(
-                Diagnosis.Kind.CA_ERROR, "no certificate is served under the name " + name, "name a managed certificate", null), null));
+        CertifiedKey current = served(name).orElseThrow(() -> new DiagnosedException(new Diagnosis(
+                Diagnosis.Kind.INVALID_REQUEST, "no issued certificate is served under the name " + name,
+                "name a managed certificate that has been issued", null), null));
         issuer.revoke(current.leaf(), reason);
         manager.renewNow(name);
     }
@@ -227,9 +231,34 @@ public final class Autocert implements AutoCloseable {
         return connectors.stream().filter(ServingConnector::serving).map(ServingConnector::name).toList();
     }
 
-    /** @return the certificate manager, for adapters that need the served certificate of a name */
-    public CertificateManager manager() {
-        return manager;
+    /**
+     * @param name a managed certificate's name ({@link CertificateSpec#name()})
+     * @return the issued or stored certificate served under it; never a placeholder
+     */
+    public Optional<CertifiedKey> served(String name) {
+        return live.served(name);
+    }
+
+    /**
+     * Serves a temporary self-signed certificate for every managed certificate that serves nothing yet (call
+     * after {@link #loadStored}), so a TLS connector starts and completes handshakes before the first
+     * issuance; the issued certificate replaces it on the next handshake. Status and JMX never show it.
+     */
+    public void servePlaceholders() {
+        config.certificates().forEach(this::serving);
+    }
+
+    /**
+     * @param spec a managed certificate
+     * @return what its handshakes get now: the issued or stored certificate, else its placeholder (served
+     *         here if none was yet), for connectors that need a keystore file before they start
+     */
+    public CertifiedKey serving(CertificateSpec spec) {
+        Optional<CertifiedKey> now = live.serving(spec.name());
+        if (now.isEmpty()) {
+            live.servePlaceholder(spec.name(), SelfSigned.temporary(spec.domains(), config.keyType()));
+        }
+        return now.orElseGet(() -> live.serving(spec.name()).orElseThrow());
     }
 
     /** Stops the background work; served certificates stay served, DNS-01 records still published are deleted. */

@@ -173,7 +173,7 @@ public final class Issuer implements CertificateSource {
                 return r;
             }
         }
-        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.CA_ERROR, "'" + reason + "' is not a revocation reason",
+        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.INVALID_REQUEST, "'" + reason + "' is not a revocation reason",
                 "use unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation", null), null);
     }
 

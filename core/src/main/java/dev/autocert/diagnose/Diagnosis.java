@@ -40,6 +40,8 @@ public record Diagnosis(Kind kind, String evidence, String fix, String setting) 
         NO_USABLE_CHALLENGE("no challenge type this server can answer", "no-usable-challenge"),
         /** The store cannot be written or read. */
         STORAGE_FAILED("the certificate store cannot be written", "store-not-writable"),
+        /** An operator's request (JMX, status page, embedding code) names no managed certificate or an unknown value. */
+        INVALID_REQUEST("the request cannot be carried out", "invalid-request"),
         /** Any other problem document from the CA. */
         CA_ERROR("the CA reported an error", "ca-error"),
         /** A timeout waiting for the CA. */

@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  * resolved against {@code $CATALINA_BASE} or {@code $JETTY_BASE} when set, like the webapp does. An
  * existing keystore is left alone unless {@code --force}, so the command is safe in a start script.
  * Needs only a JDK (it runs the JDK's {@code keytool}); the file is written atomically with mode 0600,
- * key alias {@code autocert}, type PKCS12.
+ * key alias {@code autocert}, type PKCS12. It is the one placeholder not made by core's
+ * {@code Autocert.servePlaceholders}: it runs as {@code java -jar} on this JAR alone, before the container
+ * and without the webapp's libraries (core and BouncyCastle), which the webapp's placeholders need.
  */
 public final class PlaceholderKeystore {
 
