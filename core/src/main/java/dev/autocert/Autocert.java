@@ -3,6 +3,7 @@ package dev.autocert;
 import dev.autocert.acme.Issuer;
 import dev.autocert.challenge.BoardSolvers;
 import dev.autocert.challenge.ChallengeBoard;
+import dev.autocert.challenge.ChallengePolicy;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.challenge.Http01Responder;
 import dev.autocert.challenge.dns.Dns01Solver;
@@ -53,29 +54,25 @@ public final class Autocert implements AutoCloseable {
     private final Issuer issuer;
     private final HookCommands hooks;
     private final Dns01Solver dns01;
+    private final List<ChallengeType> answered;
     private final List<ServingConnector> connectors = new CopyOnWriteArrayList<>();
 
     private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store) {
         this.config = config;
         this.store = store;
+        ChallengePolicy policy = ChallengePolicy.of(config, answerable);
+        this.answered = policy.usable();
+        this.dns01 = answered.contains(ChallengeType.DNS_01) ? new Dns01Solver(config.dns()) : null;
         List<ChallengeSolver> solvers = new ArrayList<>();
-        if (answerable.contains(ChallengeType.HTTP_01)) {
-            solvers.add(BoardSolvers.http01(board));
+        for (ChallengeType type : answered) {
+            solvers.add(switch (type) {
+                case HTTP_01 -> BoardSolvers.http01(board);
+                case TLS_ALPN_01 -> BoardSolvers.tlsAlpn01(board);
+                case TLS_SNI_01 -> BoardSolvers.tlsSni01(board);
+                case DNS_01 -> dns01;
+            });
         }
-        if (answerable.contains(ChallengeType.TLS_ALPN_01)) {
-            solvers.add(BoardSolvers.tlsAlpn01(board));
-        }
-        // TLS-SNI-01 is legacy: only when the user asks for it by name
-        if (answerable.contains(ChallengeType.TLS_SNI_01) && config.challenges().contains(ChallengeType.TLS_SNI_01)) {
-            solvers.add(BoardSolvers.tlsSni01(board));
-        }
-        // DNS-01 needs no container support: available whenever a publisher is configured, tried after the
-        // others for plain names (unless challenges says otherwise) and the only choice for wildcards
-        this.dns01 = config.dns().enabled() ? new Dns01Solver(config.dns()) : null;
-        if (dns01 != null) {
-            solvers.add(dns01);
-        }
-        this.issuer = new Issuer(config, store, solvers);
+        this.issuer = new Issuer(config, store, policy, solvers);
         this.manager = new CertificateManager(config, store, issuer, live);
         this.hooks = new HookCommands(config, store);
         if (hooks.any()) {
@@ -85,7 +82,9 @@ public final class Autocert implements AutoCloseable {
 
     /**
      * @param config     validated settings
-     * @param answerable the challenge types the container can answer (its connectors and routes)
+     * @param answerable what the container can serve: {@link ChallengeType#HTTP_01} (an HTTP connector reaching
+     *                   the challenge path) and/or {@link ChallengeType#TLS_ALPN_01} (a TLS connector whose
+     *                   certificate Autocert picks per handshake); {@link ChallengePolicy} derives the rest
      * @return a new, not yet started instance
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable) {
@@ -94,7 +93,7 @@ public final class Autocert implements AutoCloseable {
 
     /**
      * @param config     validated settings
-     * @param answerable the challenge types the container can answer (its connectors and routes)
+     * @param answerable what the container can serve, as for {@link #create(AutocertConfig, Set)}
      * @param store      where accounts, certificates and schedules survive restarts
      * @return a new, not yet started instance on that store
      */
@@ -105,6 +104,11 @@ public final class Autocert implements AutoCloseable {
     /** @return the settings */
     public AutocertConfig config() {
         return config;
+    }
+
+    /** @return the challenge types this instance answers, in default preference order */
+    public List<ChallengeType> challengeTypes() {
+        return answered;
     }
 
     /** @return the pending challenge answers */

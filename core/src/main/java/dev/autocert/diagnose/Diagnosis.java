@@ -1,5 +1,7 @@
 package dev.autocert.diagnose;
 
+import dev.autocert.docs.Troubleshooting;
+
 /**
  * What went wrong, in words: the problem, the evidence, the fix and the setting involved. One
  * diagnosis is one log line and one status entry; its {@link Kind} names the heading of
@@ -42,6 +44,12 @@ public record Diagnosis(Kind kind, String evidence, String fix, String setting) 
         STORAGE_FAILED("the certificate store cannot be written", "store-not-writable"),
         /** An operator's request (JMX, status page, embedding code) names no managed certificate or an unknown value. */
         INVALID_REQUEST("the request cannot be carried out", "invalid-request"),
+        /** A webapp (WAR install) that is not the root context: the CA's HTTP-01 requests never reach it. */
+        HTTP01_NOT_AT_ROOT("HTTP-01 cannot reach this webapp", "war-not-at-root"),
+        /** The WAR install wrote the connector keystore, but no TLS connector of the container reads it. */
+        CONNECTOR_NOT_FOUND("no TLS connector reads the connector keystore", "war-no-connector"),
+        /** Writing a connector keystore, or asking the container to reload it, failed. */
+        CONNECTOR_UPDATE_FAILED("the new certificate could not be handed to the TLS connector", "war-connector-update-failed"),
         /** Any other problem document from the CA. */
         CA_ERROR("the CA reported an error", "ca-error"),
         /** A timeout waiting for the CA. */
@@ -79,7 +87,7 @@ public record Diagnosis(Kind kind, String evidence, String fix, String setting) 
 
     /** @return the whole diagnosis as one log line, ending with the setting and where the problem is explained */
     public String message() {
-        return kind.title() + ": " + evidence + ". Fix: " + fix + " " + Troubleshooting.reference(setting, kind.anchor());
+        return Troubleshooting.line(kind.title() + ": " + evidence, fix, setting, kind.anchor());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.autocert.servlet;
 
+import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.Autocert;
 import dev.autocert.config.Adapter;
 import dev.autocert.config.AutocertConfig;
@@ -83,12 +84,12 @@ public class AutocertContextListener implements ServletContextListener {
         if (!atRoot && config.dns().enabled()) {
             log.info("The webapp at '" + context.getContextPath() + "' cannot answer HTTP-01; it validates over DNS-01");
         } else if (!atRoot) {
-            log.warn(WarProblem.HTTP01_NOT_AT_ROOT.message("this webapp runs at the context path '" + context.getContextPath()
+            log.warn(new Diagnosis(Diagnosis.Kind.HTTP01_NOT_AT_ROOT, "this webapp runs at the context path '" + context.getContextPath()
                             + "', but the CA asks for http://<domain>/.well-known/acme-challenge/<token> at the site root, "
                             + "which never reaches it; no certificate is requested from here",
                     "deploy the WAR as the root context (ROOT.war in Tomcat's or Jetty's webapps/), or install Autocert "
                             + "at the container level (the Tomcat listener or the Jetty module), or use DNS-01 (settings "
-                            + "dnsHook or rfc2136Server); stored certificates are still handed to the connector"));
+                            + "dnsHook or rfc2136Server); stored certificates are still handed to the connector", null).message());
             return;
         }
         startOutsideWebappLoader(context, autocert::start);

@@ -1,5 +1,6 @@
 package dev.autocert.servlet;
 
+import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.store.FileStore;
@@ -44,8 +45,8 @@ final class ConnectorInstaller implements CertificateEvents {
         try {
             Keystores.write(keystore, certificate, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, password);
         } catch (IOException e) {
-            log.warn(WarProblem.CONNECTOR_UPDATE_FAILED.message("cannot write " + keystore + ": " + e.getMessage(),
-                    "make its folder writable by the container's user, or correct " + WarSetting.CONNECTOR_KEYSTORE.key()));
+            log.warn(new Diagnosis(Diagnosis.Kind.CONNECTOR_UPDATE_FAILED, "cannot write " + keystore + ": " + e.getMessage(),
+                    "make its folder writable by the container's user, or correct " + WarSetting.CONNECTOR_KEYSTORE.key(), null).message());
             return;
         }
         try {

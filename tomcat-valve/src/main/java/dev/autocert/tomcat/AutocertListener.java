@@ -176,7 +176,6 @@ public class AutocertListener implements LifecycleListener {
         boolean addOwn = !anyTls && server.findServices().length > 0;
         if (!tls.isEmpty() || addOwn) {
             answerable.add(ChallengeType.TLS_ALPN_01);
-            answerable.add(ChallengeType.TLS_SNI_01);
         }
         autocert = Autocert.create(config, answerable);
         autocert.loadStored();
@@ -203,7 +202,7 @@ public class AutocertListener implements LifecycleListener {
         autocert.prepare(); // account ready while Tomcat starts
         autocert.addListener(new Events());
         log.info(sm.getString("listener.started", config.certificates().size(), config.directory(), config.storage(),
-                answerable.stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
+                autocert.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
     }
 
     /** One warning per TLS connector Tomcat could not start: it serves nothing, whatever Autocert obtains. */
