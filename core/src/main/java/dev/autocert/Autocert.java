@@ -23,6 +23,7 @@ import dev.autocert.store.Store;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.LiveCertificates;
 import dev.autocert.tls.SelfSigned;
+import org.jspecify.annotations.Nullable;
 
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ public final class Autocert implements AutoCloseable {
      * @param delegate the container's key manager for names Autocert does not manage, or {@code null}
      * @return a key manager that serves Autocert's certificates and challenge answers per handshake
      */
-    public AutocertKeyManager keyManager(X509ExtendedKeyManager delegate) {
+    public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate) {
         return new AutocertKeyManager(delegate, live, board, null);
     }
 
@@ -145,7 +146,7 @@ public final class Autocert implements AutoCloseable {
      *                    nor the delegate covers
      * @return a key manager like {@link #keyManager(X509ExtendedKeyManager)} with that default
      */
-    public AutocertKeyManager keyManager(X509ExtendedKeyManager delegate, String defaultName) {
+    public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate, @Nullable String defaultName) {
         return new AutocertKeyManager(delegate, live, board, defaultName);
     }
 

@@ -12,6 +12,7 @@ import dev.autocert.diagnose.Preflight;
 import dev.autocert.renew.CertificateSource;
 import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
+import org.jspecify.annotations.Nullable;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
@@ -227,7 +228,7 @@ public final class Issuer implements CertificateSource {
     }
 
     /** @return the thread fetching each HTTP-01 answer through the public name, or {@code null} when there is none to do */
-    private Thread startPreflight(List<Pending> pending) {
+    private @Nullable Thread startPreflight(List<Pending> pending) {
         if (!config.preflight() || pending.stream().noneMatch(p -> p.type() == ChallengeType.HTTP_01)) {
             return null;
         }

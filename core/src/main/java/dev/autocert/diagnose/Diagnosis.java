@@ -1,6 +1,7 @@
 package dev.autocert.diagnose;
 
 import dev.autocert.docs.Troubleshooting;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What went wrong, in words: the problem, the evidence, the fix and the setting involved. One
@@ -12,7 +13,7 @@ import dev.autocert.docs.Troubleshooting;
  * @param fix      what the administrator should do
  * @param setting  the setting involved, or {@code null}
  */
-public record Diagnosis(Kind kind, String evidence, String fix, String setting) {
+public record Diagnosis(Kind kind, String evidence, String fix, @Nullable String setting) {
 
     /** The classic problems, by name, each with its anchor in {@value Troubleshooting#PAGE}. */
     public enum Kind {

@@ -1,5 +1,7 @@
 package dev.autocert.tls;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -133,7 +135,7 @@ public final class LiveCertificates {
         return Optional.ofNullable(entry(sni)).map(Entry::key);
     }
 
-    Entry entry(String sni) {
+    @Nullable Entry entry(String sni) {
         if (sni == null || sni.isEmpty()) {
             return null;
         }
@@ -150,7 +152,7 @@ public final class LiveCertificates {
      * @param alias an alias handed out by this object
      * @return the certificate, or {@code null} when the alias is not ours or long retired
      */
-    CertifiedKey byAlias(String alias) {
+    @Nullable CertifiedKey byAlias(String alias) {
         return byAlias.get(alias);
     }
 

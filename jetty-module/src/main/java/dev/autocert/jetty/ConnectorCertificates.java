@@ -9,6 +9,7 @@ import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +101,7 @@ final class ConnectorCertificates implements CertificateEvents {
     }
 
     /** The administrator's keystore as a key manager that picks by SNI (the JDK's PKIX one), or {@code null}. */
-    private static X509ExtendedKeyManager ownKeyManager(SslContextFactory.Server factory, Passwords passwords)
+    private static @Nullable X509ExtendedKeyManager ownKeyManager(SslContextFactory.Server factory, Passwords passwords)
             throws GeneralSecurityException, IOException {
         Map<String, KeyStore.PrivateKeyEntry> entries = OwnKeyStore.read(factory, passwords.keyStore(), passwords.keyManager());
         if (entries.isEmpty()) {
@@ -126,7 +127,7 @@ final class ConnectorCertificates implements CertificateEvents {
      * Client certificates are checked against the configured trust store (Jetty's default: the keystore
      * file) only when the connector asks for them; otherwise the JDK's defaults are as good as Jetty's.
      */
-    private static TrustManager[] trustManagers(SslContextFactory.Server factory, Passwords passwords)
+    private static TrustManager @Nullable [] trustManagers(SslContextFactory.Server factory, Passwords passwords)
             throws GeneralSecurityException, IOException {
         if (!factory.getNeedClientAuth() && !factory.getWantClientAuth()) {
             return null;

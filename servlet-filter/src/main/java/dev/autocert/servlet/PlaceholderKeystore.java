@@ -1,5 +1,7 @@
 package dev.autocert.servlet;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +125,9 @@ public final class PlaceholderKeystore {
      */
     static void write(Path target, String password, List<String> names) throws IOException, InterruptedException {
         Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException(target + " names no file inside a folder");
+        }
         Files.createDirectories(dir);
         Path tmpDir = Files.createTempDirectory(dir, ".autocert-placeholder");
         try {
@@ -184,7 +189,7 @@ public final class PlaceholderKeystore {
         return first(systemProperties.apply(WarSetting.PREFIX + key), environment.get(WarSetting.environmentVariable(key)));
     }
 
-    private static String first(String... values) {
+    private static @Nullable String first(String... values) {
         for (String v : values) {
             if (v != null && !v.isBlank()) {
                 return v.trim();

@@ -24,6 +24,7 @@ import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.res.StringManager;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -216,7 +217,7 @@ public class AutocertListener implements LifecycleListener {
     }
 
     /** Adds the HTTPS connector, its keystore file holding {@code initial} (the stored certificate or a placeholder). */
-    private Connector addConnector(Service service, AutocertConfig config, CertifiedKey initial) {
+    private @Nullable Connector addConnector(Service service, AutocertConfig config, CertifiedKey initial) {
         Path ownKeystore = config.storage().toAbsolutePath().resolve("connector").resolve("keystore.p12");
         try {
             Keystores.write(ownKeystore, initial, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, config.keystorePassword().toCharArray());

@@ -3,6 +3,7 @@ package dev.autocert.tomcat;
 import dev.autocert.Autocert;
 import org.apache.catalina.Container;
 import org.apache.tomcat.util.net.SSLHostConfig;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Collections;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class TomcatAutocert {
      * @param host a connector's {@code SSLHostConfig}
      * @return the instance bound to it, or {@code null}
      */
-    public static Autocert of(SSLHostConfig host) {
+    public static @Nullable Autocert of(SSLHostConfig host) {
         return host == null ? null : BOUND.get(host);
     }
 
@@ -36,7 +37,7 @@ public final class TomcatAutocert {
      * @param container an Engine, or a Host or Context inside one (a valve declared there by hand)
      * @return the instance bound to it or to the nearest container above it, or {@code null}
      */
-    public static Autocert of(Container container) {
+    public static @Nullable Autocert of(Container container) {
         for (Container c = container; c != null; c = c.getParent()) {
             Autocert bound = BOUND.get(c);
             if (bound != null) {
