@@ -10,28 +10,28 @@ import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
+import dev.autocert.diagnose.DiagnosedException;
+import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.renew.HookCommands;
 import dev.autocert.status.ServingConnector;
-import dev.autocert.diagnose.DiagnosedException;
-import dev.autocert.diagnose.Diagnosis;
-import dev.autocert.tls.CertifiedKey;
 import dev.autocert.store.FileStore;
 import dev.autocert.store.Store;
 import dev.autocert.tls.AutocertKeyManager;
+import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.LiveCertificates;
 import dev.autocert.tls.SelfSigned;
 import org.jspecify.annotations.Nullable;
 
-import javax.net.ssl.X509ExtendedKeyManager;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * One Autocert instance: the certificates of one configuration, the answers to the CA's challenges

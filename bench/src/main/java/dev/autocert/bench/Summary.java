@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -305,8 +306,8 @@ public final class Summary {
             if (f.length < head.size()) {
                 continue;
             }
-            java.util.function.Function<String, String> s = k -> head.indexOf(k) < 0 ? "" : f[head.indexOf(k)];
-            java.util.function.Function<String, Double> d = k -> {
+            Function<String, String> s = k -> head.indexOf(k) < 0 ? "" : f[head.indexOf(k)];
+            Function<String, Double> d = k -> {
                 try {
                     return Double.parseDouble(s.apply(k));
                 } catch (NumberFormatException e) {

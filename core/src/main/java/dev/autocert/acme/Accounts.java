@@ -2,6 +2,7 @@ package dev.autocert.acme;
 
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.KeyType;
+import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.store.Store;
@@ -11,12 +12,12 @@ import org.shredzone.acme4j.Metadata;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
-import dev.autocert.diagnose.AcmeProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.security.KeyPair;
 import java.util.Optional;
 
@@ -119,7 +120,7 @@ final class Accounts {
      */
     synchronized void close() {
         if (login != null) {
-            java.net.http.HttpClient client = login.getSession().getHttpClient();
+            HttpClient client = login.getSession().getHttpClient();
             if (client instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();

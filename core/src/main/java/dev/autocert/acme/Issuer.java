@@ -14,6 +14,7 @@ import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
 import org.jspecify.annotations.Nullable;
 import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
@@ -26,6 +27,7 @@ import org.shredzone.acme4j.exception.AcmeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,7 +115,7 @@ public final class Issuer implements CertificateSource {
             LOG.info("Certificate for {} issued by {}, valid until {}", spec.domains(),
                     issued.leaf().getIssuerX500Principal().getName(), issued.notAfter());
             return issued;
-        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+        } catch (AcmeException | IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
         }
     }
@@ -124,7 +127,7 @@ public final class Issuer implements CertificateSource {
     public void prepare() {
         try {
             accounts.login();
-        } catch (AcmeException | java.io.IOException | DiagnosedException | RuntimeException e) {
+        } catch (AcmeException | IOException | DiagnosedException | RuntimeException e) {
             LOG.debug("Logging in ahead of the first order failed; the order will try again", e);
         }
     }
@@ -141,7 +144,7 @@ public final class Issuer implements CertificateSource {
     @Override
     public List<String> validatedBy(List<String> domains) {
         return domains.stream().map(d -> validatedBy.get(d.startsWith("*.") ? d.substring(2) : d))
-                .filter(java.util.Objects::nonNull).map(ChallengeType::acmeName).distinct().toList();
+                .filter(Objects::nonNull).map(ChallengeType::acmeName).distinct().toList();
     }
 
     /**
@@ -152,10 +155,10 @@ public final class Issuer implements CertificateSource {
     public void revoke(X509Certificate certificate, String reason) throws DiagnosedException {
         RevocationReason why = parseReason(reason);
         try {
-            org.shredzone.acme4j.Certificate.revoke(accounts.login(), certificate, why);
+            Certificate.revoke(accounts.login(), certificate, why);
             LOG.info("Revoked the certificate {} for {} ({})", certificate.getSerialNumber().toString(16),
-                    dev.autocert.tls.CertifiedKey.dnsNames(certificate), why);
-        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+                    CertifiedKey.dnsNames(certificate), why);
+        } catch (AcmeException | IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
         }
     }
@@ -168,7 +171,7 @@ public final class Issuer implements CertificateSource {
     public void rolloverAccountKey() throws DiagnosedException {
         try {
             accounts.rollover();
-        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+        } catch (AcmeException | IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
         }
     }

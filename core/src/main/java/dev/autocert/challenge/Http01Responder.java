@@ -1,5 +1,7 @@
 package dev.autocert.challenge;
 
+import java.nio.charset.StandardCharsets;
+
 
 /**
  * Answers HTTP-01 requests for every adapter, so the Tomcat valve, the Jetty handler and the servlet
@@ -79,7 +81,7 @@ public final class Http01Responder {
             return Reply.NOT_FOUND;
         }
         String answer = answer(path);
-        return answer == null ? Reply.NOT_FOUND : new Reply(200, answer.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return answer == null ? Reply.NOT_FOUND : new Reply(200, answer.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** @return the content type to answer with */

@@ -7,8 +7,13 @@ import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLException;
 
 /**
  * Turns the CA's problem documents ({@code urn:ietf:params:acme:error:*}) and acme4j's exceptions
@@ -20,7 +25,7 @@ public final class AcmeProblems {
     private static final ValidationFailures VALIDATION = new ValidationFailures();
 
     /** Problem types a failed validation comes with, read in detail by {@link ValidationFailures}. */
-    private static final java.util.Set<String> VALIDATION_TYPES = java.util.Set.of("connection", "unauthorized",
+    private static final Set<String> VALIDATION_TYPES = Set.of("connection", "unauthorized",
             "incorrectResponse", "dns", "tls", "malformed");
 
     private AcmeProblems() {
@@ -112,15 +117,15 @@ public final class AcmeProblems {
         if (e instanceof AcmeServerException s && s.getProblem() != null) {
             return explain(s.getProblem(), null);
         }
-        if (e instanceof AcmeNetworkException || e instanceof java.net.ConnectException
-                || e instanceof java.net.UnknownHostException || e instanceof javax.net.ssl.SSLException) {
+        if (e instanceof AcmeNetworkException || e instanceof ConnectException
+                || e instanceof UnknownHostException || e instanceof SSLException) {
             Throwable root = rootCause(e);
-            String fix = root instanceof javax.net.ssl.SSLException
+            String fix = root instanceof SSLException
                     ? "if the CA uses a private root, point caTrust at its PEM file"
                     : "check the directory URL, this server's outbound HTTPS access and proxy settings";
             return new Diagnosis(Diagnosis.Kind.CA_UNREACHABLE,
                     "the ACME directory " + directory + " cannot be reached: " + root, fix,
-                    root instanceof javax.net.ssl.SSLException ? "caTrust" : "directory");
+                    root instanceof SSLException ? "caTrust" : "directory");
         }
         if (e instanceof IOException io) {
             return new Diagnosis(Diagnosis.Kind.STORAGE_FAILED, String.valueOf(io.getMessage()),
@@ -134,13 +139,13 @@ public final class AcmeProblems {
      * @param e a failure, possibly wrapping others
      * @return when the CA said it would accept the request again, if the failure is a rate limit that says so
      */
-    public static java.util.Optional<Instant> retryAfter(Throwable e) {
+    public static Optional<Instant> retryAfter(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof AcmeRateLimitedException r) {
                 return r.getRetryAfter();
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static Throwable rootCause(Throwable e) {

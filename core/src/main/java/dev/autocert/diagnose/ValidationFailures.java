@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -124,16 +125,16 @@ public final class ValidationFailures {
     }
 
     /** The port after the address, else the one of the URL the CA fetched (Boulder names only the address). */
-    private static java.util.Optional<String> portUsed(String detail) {
+    private static Optional<String> portUsed(String detail) {
         Matcher m = ADDRESS.matcher(detail);
         if (m.find()) {
-            return java.util.Optional.of(m.group(2));
+            return Optional.of(m.group(2));
         }
         Matcher url = URL.matcher(detail);
         if (url.find()) {
-            return java.util.Optional.of(url.group(2) != null ? url.group(2) : "https".equals(url.group(1)) ? "443" : "80");
+            return Optional.of(url.group(2) != null ? url.group(2) : "https".equals(url.group(1)) ? "443" : "80");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static Set<InetAddress> interfaceAddresses() {

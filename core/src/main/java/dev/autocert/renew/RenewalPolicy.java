@@ -4,6 +4,7 @@ import dev.autocert.tls.CertifiedKey;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -56,7 +57,7 @@ public final class RenewalPolicy {
     public String reason(CertifiedKey certificate) {
         Duration lifetime = Duration.between(certificate.notBefore(), certificate.notAfter());
         if (renewBefore != null && renewBefore.compareTo(lifetime) < 0) {
-            return "renewBefore " + renewBefore.toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " before expiry";
+            return "renewBefore " + renewBefore.toString().substring(2).toLowerCase(Locale.ROOT) + " before expiry";
         }
         return "a third of the lifetime left";
     }

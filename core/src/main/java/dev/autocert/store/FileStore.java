@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -124,7 +125,7 @@ public final class FileStore implements Store {
         String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
         try {
             return Optional.of(Instant.parse(text));
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new IOException("The file " + file + " does not hold an instant such as 2026-12-01T10:00:00Z: '" + text
                     + "'; delete it to let Autocert ask the CA again", e);
         }

@@ -2,14 +2,14 @@ package dev.autocert.tls;
 
 import dev.autocert.challenge.ChallengeBoard;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.BiFunction;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * A server {@link SSLEngine} that reads the ClientHello before its delegate does and applies

@@ -3,6 +3,11 @@ package dev.autocert.tls;
 import dev.autocert.challenge.ChallengeBoard;
 import org.jspecify.annotations.Nullable;
 
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -10,10 +15,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
-import java.net.Socket;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 
 /**
  * The key manager that chooses a certificate per handshake:
@@ -139,7 +140,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         if (session instanceof ExtendedSSLSession extended) {
             for (SNIServerName name : extended.getRequestedServerNames()) {
                 if (name instanceof SNIHostName host) {
-                    return host.getAsciiName().toLowerCase(java.util.Locale.ROOT);
+                    return host.getAsciiName().toLowerCase(Locale.ROOT);
                 }
             }
         }

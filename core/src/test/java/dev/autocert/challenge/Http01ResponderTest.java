@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class Http01ResponderTest {
@@ -83,7 +85,7 @@ class Http01ResponderTest {
         Http01Responder responder = new Http01Responder(board);
         Http01Responder.Reply get = responder.reply("GET", PATH);
         assertThat(get.found()).isTrue();
-        assertThat(new String(get.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(TOKEN + ".thumbprint");
+        assertThat(new String(get.body(), StandardCharsets.US_ASCII)).isEqualTo(TOKEN + ".thumbprint");
         assertThat(responder.reply("HEAD", PATH).status()).isEqualTo(200);
         assertThat(responder.reply("POST", PATH)).isSameAs(Http01Responder.Reply.NOT_FOUND);
         assertThat(responder.reply("GET", PATH + "x").status()).isEqualTo(404);

@@ -1,11 +1,17 @@
 package dev.autocert.diagnose;
 
 import org.junit.jupiter.api.Test;
+import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.toolbox.JSON;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +37,7 @@ class AcmeProblemsTest {
 
     @Test
     void tlsFailureNamesCaTrust() {
-        Diagnosis ssl = AcmeProblems.explain(new javax.net.ssl.SSLHandshakeException("PKIX path building failed"), DIRECTORY);
+        Diagnosis ssl = AcmeProblems.explain(new SSLHandshakeException("PKIX path building failed"), DIRECTORY);
         assertThat(ssl.kind()).isEqualTo(Diagnosis.Kind.CA_UNREACHABLE);
         assertThat(ssl.setting()).isEqualTo("caTrust");
     }
@@ -55,10 +61,10 @@ class AcmeProblemsTest {
 
     @Test
     void theCasRetryAfterIsFoundThroughWrappers() {
-        java.time.Instant lifts = java.time.Instant.parse("2026-12-01T10:00:00Z");
-        var limited = new org.shredzone.acme4j.exception.AcmeRateLimitedException(
-                new org.shredzone.acme4j.Problem(org.shredzone.acme4j.toolbox.JSON.parse(
-                        "{\"type\": \"urn:ietf:params:acme:error:rateLimited\", \"detail\": \"too many orders\"}"), null), lifts, java.util.List.of());
+        Instant lifts = Instant.parse("2026-12-01T10:00:00Z");
+        var limited = new AcmeRateLimitedException(
+                new Problem(JSON.parse(
+                        "{\"type\": \"urn:ietf:params:acme:error:rateLimited\", \"detail\": \"too many orders\"}"), null), lifts, List.of());
         Diagnosis d = AcmeProblems.explain(limited, DIRECTORY);
         assertThat(AcmeProblems.retryAfter(new DiagnosedException(d, limited))).contains(lifts);
         assertThat(d.kind()).isEqualTo(Diagnosis.Kind.RATE_LIMITED);

@@ -3,6 +3,7 @@ package dev.autocert.diagnose;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,7 @@ class ValidationFailuresTest {
     private static InetAddress address(String ip) {
         try {
             return InetAddress.getByName(ip);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -3,6 +3,7 @@ package dev.autocert.renew;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +42,6 @@ class BackoffTest {
     @Test
     void delayIsSpread() {
         Backoff b = new Backoff(Duration.ofMinutes(1));
-        assertThat(java.util.stream.IntStream.range(0, 50).mapToObj(i -> b.delay(5)).distinct().count()).isGreaterThan(1);
+        assertThat(IntStream.range(0, 50).mapToObj(i -> b.delay(5)).distinct().count()).isGreaterThan(1);
     }
 }

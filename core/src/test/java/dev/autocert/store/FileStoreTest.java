@@ -3,15 +3,19 @@ package dev.autocert.store;
 import dev.autocert.config.KeyType;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.KeyStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -129,9 +133,9 @@ class FileStoreTest {
     @Test
     void keystoreWithoutAutocertEntryIsAnIOException() throws Exception {
         FileStore store = new FileStore(tmp.resolve("store"), "pw");
-        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ks.store(out, "pw".toCharArray());
         AtomicFiles.write(store.keystoreFile("a.test"), out.toByteArray(), true);
         assertThatThrownBy(() -> store.loadCertificate("a.test")).isInstanceOf(IOException.class)
@@ -151,21 +155,21 @@ class FileStoreTest {
     @Test
     void aRateLimitSurvivesARestartUntilCleared() throws Exception {
         FileStore store = new FileStore(tmp.resolve("store"), "pw");
-        java.time.Instant lifts = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        Instant lifts = Instant.parse("2026-12-01T10:00:00Z");
         assertThat(store.loadRateLimit("a.test")).isEmpty();
-        store.saveRateLimit("a.test", java.util.Optional.of(lifts));
+        store.saveRateLimit("a.test", Optional.of(lifts));
         assertThat(new FileStore(tmp.resolve("store"), "pw").loadRateLimit("a.test")).contains(lifts);
-        store.saveRateLimit("a.test", java.util.Optional.empty());
+        store.saveRateLimit("a.test", Optional.empty());
         assertThat(store.loadRateLimit("a.test")).isEmpty();
-        store.saveRateLimit("a.test", java.util.Optional.empty()); // clearing twice is fine
+        store.saveRateLimit("a.test", Optional.empty()); // clearing twice is fine
     }
 
     @Test
     void aDamagedRateLimitFileNamesItselfAndTheFix() throws Exception {
         FileStore store = new FileStore(tmp.resolve("store"), "pw");
-        java.nio.file.Files.createDirectories(store.certificateFolder("a.test"));
-        java.nio.file.Files.writeString(store.certificateFolder("a.test").resolve("rate-limited-until"), "tomorrow");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.loadRateLimit("a.test"))
+        Files.createDirectories(store.certificateFolder("a.test"));
+        Files.writeString(store.certificateFolder("a.test").resolve("rate-limited-until"), "tomorrow");
+        Assertions.assertThatThrownBy(() -> store.loadRateLimit("a.test"))
                 .hasMessageContaining("rate-limited-until").hasMessageContaining("'tomorrow'").hasMessageContaining("delete it");
     }
 }

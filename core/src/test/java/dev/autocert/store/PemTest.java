@@ -3,9 +3,9 @@ package dev.autocert.store;
 import dev.autocert.TestCerts;
 import dev.autocert.config.KeyType;
 import dev.autocert.tls.CertifiedKey;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -4,6 +4,11 @@ import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
 import dev.autocert.store.Keystores;
 
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -14,11 +19,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import java.util.List;
 
 /** Shared plumbing of the handshake tests. */
 final class TlsTestSupport {

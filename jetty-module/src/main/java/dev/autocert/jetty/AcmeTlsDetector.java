@@ -1,9 +1,8 @@
 package dev.autocert.jetty;
 
-import dev.autocert.tls.ClientHello;
-
 import dev.autocert.Autocert;
 import dev.autocert.tls.AutocertKeyManager;
+import dev.autocert.tls.ClientHello;
 import dev.autocert.tls.SelfSigned;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;

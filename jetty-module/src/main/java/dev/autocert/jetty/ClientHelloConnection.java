@@ -1,7 +1,6 @@
 package dev.autocert.jetty;
 
 import dev.autocert.tls.ClientHello;
-
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;

@@ -1,7 +1,6 @@
 package dev.autocert.jetty;
 
 import dev.autocert.tls.ClientHello;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

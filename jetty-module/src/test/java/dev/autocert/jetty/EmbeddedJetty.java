@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,7 +83,7 @@ final class EmbeddedJetty implements AutoCloseable {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
-                response.write(true, java.nio.ByteBuffer.wrap(BODY.getBytes()), callback);
+                response.write(true, ByteBuffer.wrap(BODY.getBytes()), callback);
                 return true;
             }
         });

@@ -9,9 +9,8 @@ import dev.autocert.tls.LiveCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -22,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,7 +113,7 @@ class HotSwapTest {
     }
 
     private static SSLSocket open(EmbeddedJetty jetty, SSLContext context, String name) throws IOException {
-        java.net.Socket raw = new java.net.Socket("127.0.0.1", jetty.httpsPort);
+        Socket raw = new Socket("127.0.0.1", jetty.httpsPort);
         raw.setSoTimeout(10_000);
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, name, jetty.httpsPort, true);
         var p = TlsClient.parameters(s.getSSLParameters(), name, List.of("http/1.1"), null);

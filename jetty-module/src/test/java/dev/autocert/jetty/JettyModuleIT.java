@@ -1,8 +1,8 @@
 package dev.autocert.jetty;
 
-import dev.autocert.testkit.JettyDistribution;
 import dev.autocert.testkit.AcceptanceTestSupport;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.JettyDistribution;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.Test;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +74,7 @@ class JettyModuleIT extends AcceptanceTestSupport {
             TlsProbe.verifyChain(normal.chain(), roots, "b.test");
         }
         // acme-tls/1 with nothing pending: no certificate at all, certainly not the real one; no_application_protocol
-        for (String name : java.util.Arrays.asList("a.test", "unknown.test", null)) {
+        for (String name : Arrays.asList("a.test", "unknown.test", null)) {
             assertThat(TlsProbe.acmeTlsRefusalProblems("127.0.0.1", httpsPort, name)).isEmpty();
         }
         TlsProbe.HttpsResponse page = TlsProbe.httpsGet(httpsPort, "www.a.test", "/", roots);

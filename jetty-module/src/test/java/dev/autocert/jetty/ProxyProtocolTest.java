@@ -7,13 +7,14 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +40,7 @@ class ProxyProtocolTest {
                 assertThat(s.getSession().getPeerCertificates()[0]).isEqualTo(challenge.leaf());
             }
             try (SSLSocket s = behindProxy(jetty.httpsPort, "b.test", List.of("http/1.1"))) {
-                assertThat(TlsProbe.subjectAltNames((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0]))
+                assertThat(TlsProbe.subjectAltNames((X509Certificate) s.getSession().getPeerCertificates()[0]))
                         .containsExactly("b.test");
                 assertThat(TlsClient.get(s, "b.test")).isEqualTo(EmbeddedJetty.BODY);
             }

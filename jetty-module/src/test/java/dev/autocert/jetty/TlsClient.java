@@ -1,14 +1,5 @@
 package dev.autocert.jetty;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +9,20 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A JDK TLS client for the tests: chooses SNI, ALPN list and TLS version, trusts every certificate
@@ -109,7 +111,7 @@ final class TlsClient {
             socket.setSSLParameters(parameters(socket.getSSLParameters(), sni, alpn, version));
             socket.startHandshake();
             List<X509Certificate> chain = new ArrayList<>();
-            for (java.security.cert.Certificate c : socket.getSession().getPeerCertificates()) {
+            for (Certificate c : socket.getSession().getPeerCertificates()) {
                 chain.add((X509Certificate) c);
             }
             return new Handshake(chain, socket.getApplicationProtocol(), socket.getSession().getProtocol(), socket);
@@ -147,7 +149,7 @@ final class TlsClient {
             return socket.getInputStream().read() < 0;
         } catch (SocketTimeoutException e) {
             return false;
-        } catch (javax.net.ssl.SSLException e) {
+        } catch (SSLException e) {
             return true; // closed without close_notify
         }
     }

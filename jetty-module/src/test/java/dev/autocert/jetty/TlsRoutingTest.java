@@ -1,8 +1,8 @@
 package dev.autocert.jetty;
 
+import dev.autocert.testkit.TlsProbe;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
-import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,8 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +82,7 @@ class TlsRoutingTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.2", "1.3"})
     void acmeTls1WithoutAPendingChallengeNeverGetsARealCertificate(String version) {
-        for (String name : java.util.Arrays.asList("b.test", "www.a.test", null)) {
+        for (String name : Arrays.asList("b.test", "www.a.test", null)) {
             TlsProbe.OpensslResult r = TlsProbe.openssl("127.0.0.1", jetty.httpsPort, name, "acme-tls/1", version);
             assertThat(r.handshakeOk()).as(r.output()).isFalse();
             assertThat(r.chain()).isEmpty();
@@ -88,7 +91,7 @@ class TlsRoutingTest {
         // a client offering h2 as well is still a validation connection
         TlsProbe.OpensslResult both = TlsProbe.openssl("127.0.0.1", jetty.httpsPort, "b.test", "h2,acme-tls/1", version);
         assertThat(both.chain()).isEmpty();
-        List<X509Certificate[]> seen = new java.util.ArrayList<>();
+        List<X509Certificate[]> seen = new ArrayList<>();
         assertThatThrownBy(() -> TlsClient.handshake(jetty.httpsPort, "b.test", List.of("acme-tls/1"), "TLSv" + version, seen))
                 .isInstanceOf(IOException.class);
         assertThat(seen).as("certificates presented").isEmpty();
@@ -135,7 +138,7 @@ class TlsRoutingTest {
         // beyond the detector's 16 KB it goes to the normal stack, whose ALPN list never has acme-tls/1:
         // Jetty refuses the protocol before any certificate is sent
         List<String> alpn = TlsClient.manyProtocols(80, 250, "acme-tls/1");
-        List<X509Certificate[]> seen = new java.util.ArrayList<>();
+        List<X509Certificate[]> seen = new ArrayList<>();
         assertThatThrownBy(() -> TlsClient.handshake(jetty.httpsPort, "a.test", alpn, version, seen))
                 .isInstanceOf(IOException.class);
         assertThat(seen).as("certificates presented").isEmpty();
@@ -165,7 +168,7 @@ class TlsRoutingTest {
 
     @Test
     void plainHttpOnTheTlsPortIsStillJettysBusiness() throws Exception {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", jetty.httpsPort)) {
+        try (Socket s = new Socket("127.0.0.1", jetty.httpsPort)) {
             s.setSoTimeout(5_000);
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n".getBytes());
             byte[] answer = s.getInputStream().readAllBytes();

@@ -1,11 +1,11 @@
 package dev.autocert.servlet;
 
-import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.Autocert;
 import dev.autocert.config.Adapter;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.config.ConfigException;
+import dev.autocert.diagnose.Diagnosis;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;

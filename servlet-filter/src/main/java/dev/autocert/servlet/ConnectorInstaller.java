@@ -1,7 +1,7 @@
 package dev.autocert.servlet;
 
-import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.config.CertificateSpec;
+import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.store.FileStore;
 import dev.autocert.store.Keystores;

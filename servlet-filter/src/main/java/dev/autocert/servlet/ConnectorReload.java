@@ -1,6 +1,7 @@
 package dev.autocert.servlet;
 
 import dev.autocert.diagnose.Diagnosis;
+
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;

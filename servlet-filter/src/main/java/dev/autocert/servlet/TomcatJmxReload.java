@@ -1,9 +1,7 @@
 package dev.autocert.servlet;
 
 import dev.autocert.diagnose.Diagnosis;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * Reloads Tomcat's TLS connectors through JMX, with no Tomcat class on the webapp's class path: finds

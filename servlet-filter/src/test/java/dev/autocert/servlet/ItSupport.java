@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +64,11 @@ final class ItSupport {
     /** Copies the WAR over {@code deployed} with a newer modification time, so the container redeploys it. */
     static void replace(Path war, Path deployed) throws IOException {
         Path tmp = deployed.resolveSibling(".next.war.tmp");
-        Files.copy(war, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(war, tmp, StandardCopyOption.REPLACE_EXISTING);
         FileTime later = FileTime.fromMillis(Math.max(System.currentTimeMillis(),
                 Files.exists(deployed) ? Files.getLastModifiedTime(deployed).toMillis() + 2000 : 0));
         Files.setLastModifiedTime(tmp, later);
-        Files.move(tmp, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, deployed, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Runs {@code java -jar autocert-servlet.jar placeholder args...} with {@code env}; returns its output. */

@@ -1,8 +1,8 @@
 package dev.autocert.servlet;
 
-import dev.autocert.testkit.JettyDistribution;
 import dev.autocert.testkit.AcceptanceTestSupport;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.JettyDistribution;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.Test;

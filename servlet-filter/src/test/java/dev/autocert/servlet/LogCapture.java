@@ -6,6 +6,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /** Collects what core and this module log (slf4j-jdk14 → JUL logger {@code dev.autocert}). */
 final class LogCapture extends Handler implements AutoCloseable {
@@ -29,7 +30,7 @@ final class LogCapture extends Handler implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (LogRecord r : records) {
             sb.append(r.getLevel()).append(' ').append(r.getLoggerName()).append(": ")
-                    .append(new java.util.logging.SimpleFormatter().formatMessage(r)).append('\n');
+                    .append(new SimpleFormatter().formatMessage(r)).append('\n');
         }
         return sb.toString();
     }

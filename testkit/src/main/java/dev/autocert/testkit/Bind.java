@@ -11,9 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A real authoritative DNS server for tests: BIND 9's {@code named} from Debian, in the foreground on
@@ -40,7 +41,7 @@ public final class Bind implements AutoCloseable {
             + " (apt-get install -y " + PACKAGES + ")";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final java.util.regex.Pattern RUNNING = java.util.regex.Pattern.compile("(?m) running$");
+    private static final Pattern RUNNING = Pattern.compile("(?m) running$");
 
     private final List<String> zones;
     private final List<String> records;

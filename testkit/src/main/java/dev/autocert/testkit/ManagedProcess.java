@@ -1,5 +1,6 @@
 package dev.autocert.testkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -65,8 +66,8 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    private static java.io.File devNull() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    private static File devNull() {
+        return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
     /** The operating-system process id. */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -273,7 +274,7 @@ public final class Pebble implements AutoCloseable {
                 + "    \"ocspResponderURL\": \"\",\n"
                 + "    \"externalAccountBindingRequired\": " + !config.eabKeys.isEmpty() + ",\n"
                 + "    \"externalAccountMACKeys\": {" + config.eabKeys.entrySet().stream()
-                        .map(e -> json(e.getKey()) + ": " + json(e.getValue())).collect(java.util.stream.Collectors.joining(", "))
+                        .map(e -> json(e.getKey()) + ": " + json(e.getValue())).collect(Collectors.joining(", "))
                 + "},\n"
                 + "    \"retryAfter\": {\"authz\": " + config.retryAfterAuthz + ", \"order\": "
                 + config.retryAfterOrder + "},\n"

@@ -1,12 +1,14 @@
 package dev.autocert.testkit;
 
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.function.Consumer;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * JUnit 5 extension that starts a {@link Pebble} before all tests of a class (work folder
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class PebbleExtension implements BeforeAllCallback, AfterAllCallback {
 
-    private static final java.util.Set<Path> CLAIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
 
     private final Consumer<Pebble.Builder> configurer;
     private Pebble pebble;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
@@ -31,8 +32,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -315,7 +316,7 @@ public final class TlsProbe {
 
     private static List<X509Certificate> peerChain(SSLSocket socket) throws IOException {
         List<X509Certificate> chain = new ArrayList<>();
-        for (java.security.cert.Certificate c : socket.getSession().getPeerCertificates()) {
+        for (Certificate c : socket.getSession().getPeerCertificates()) {
             chain.add((X509Certificate) c);
         }
         return Collections.unmodifiableList(chain);
@@ -328,7 +329,7 @@ public final class TlsProbe {
             for (int n; (n = in.read(b)) >= 0; ) {
                 buf.write(b, 0, n);
             }
-        } catch (javax.net.ssl.SSLException e) {
+        } catch (SSLException e) {
             // some servers close without close_notify after "Connection: close"; keep what arrived
             if (buf.size() == 0) {
                 throw e;

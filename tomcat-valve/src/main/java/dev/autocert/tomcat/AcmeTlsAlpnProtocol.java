@@ -101,7 +101,7 @@ public class AcmeTlsAlpnProtocol implements UpgradeProtocol {
         }
 
         @Override
-        public org.apache.coyote.Request getRequest() {
+        public Request getRequest() {
             return null;
         }
 

@@ -4,16 +4,16 @@ import dev.autocert.challenge.ChallengeBoard;
 import dev.autocert.tls.AcmeTlsGateEngine;
 import org.apache.tomcat.util.net.SSLContext;
 
+import java.security.KeyManagementException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
-import java.security.KeyManagementException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.util.List;
 
 /**
  * Tomcat's SSL context with every engine it creates wrapped in an {@link AcmeTlsGateEngine}, so an

@@ -7,10 +7,10 @@ import org.apache.tomcat.util.net.SSLUtil;
 import org.apache.tomcat.util.net.jsse.JSSEImplementation;
 import org.apache.tomcat.util.net.jsse.JSSEUtil;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.X509ExtendedKeyManager;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Tomcat's JSSE implementation with Autocert's key manager wrapped around the connector's own, and its

@@ -21,12 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +36,12 @@ import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -220,7 +221,7 @@ class AutocertListenerTest {
             assertThat(served.getSubjectAlternativeNames()).containsExactly(List.of(2, sniName));
         }
         String wrong = "0".repeat(32) + "." + "0".repeat(32) + ".acme.invalid";
-        assertThatThrownBy(() -> connect(httpsPort, wrong, null).close()).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> connect(httpsPort, wrong, null).close()).isInstanceOf(IOException.class);
     }
 
     @Test
@@ -235,8 +236,8 @@ class AutocertListenerTest {
         b.set(Setting.HTTPS_PORT, String.valueOf(FreePorts.take()));
         try (EmbeddedTomcat tomcatA = new EmbeddedTomcat(dir.resolve("base-a"), httpA, a).start();
              EmbeddedTomcat tomcatB = new EmbeddedTomcat(dir.resolve("base-b"), httpB, b).start()) {
-            CertifiedKey certA = SelfSigned.temporary(List.of("a.test"), dev.autocert.config.KeyType.EC256);
-            CertifiedKey certB = SelfSigned.temporary(List.of("b.test"), dev.autocert.config.KeyType.EC256);
+            CertifiedKey certA = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+            CertifiedKey certB = SelfSigned.temporary(List.of("b.test"), KeyType.EC256);
             a.getAutocert().liveCertificates().install(certA);
             b.getAutocert().liveCertificates().install(certB);
             try (SSLSocket s = connect(tomcatA.tomcat.getService().findConnectors()[1].getLocalPort(), "a.test", null)) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -180,14 +182,14 @@ class Dns01FailureIT {
     }
 
     private interface IoSupplier<T> {
-        T get() throws java.io.IOException;
+        T get() throws IOException;
     }
 
     private static <T> T uncheck(IoSupplier<T> s) {
         try {
             return s.get();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.autocert.tomcat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.autocert.config.Setting;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
@@ -7,27 +8,29 @@ import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.PebbleExtension;
 import dev.autocert.testkit.RateLimitingFront;
-import com.sun.net.httpserver.HttpServer;
 import dev.autocert.testkit.TestCa;
 import org.apache.tomcat.util.IntrospectionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -85,7 +88,7 @@ class FailureDiagnosisIT {
         try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).failures() > 0);
             CertificateStatus status = listener.getAutocert().status().get(0);
-            assertThat(status.nextAttempt()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(30)));
+            assertThat(status.nextAttempt()).isAfter(Instant.now().plus(Duration.ofMinutes(30)));
             whileRunning.check(status);
             return status;
         }
@@ -309,13 +312,13 @@ class FailureDiagnosisIT {
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
         });
-        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.setExecutor(Executors.newCachedThreadPool());
         slow.start();
         List<String> log = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord r) {
-                log.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+                log.add(new SimpleFormatter().formatMessage(r));
             }
 
             @Override

@@ -1,29 +1,34 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.status.AutocertJmx;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
-import dev.autocert.status.AutocertJmx;
 import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.Test;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.TabularData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,7 +79,7 @@ class TomcatDropInIT extends DistributionTestSupport {
         assertThat(ssl.alpn()).isEqualTo("h2");
         TlsProbe.verifyChain(ssl.chain(), roots, "b.test");
         // RFC 8737 traffic on the connector the listener added: no certificate, no_application_protocol
-        for (String name : java.util.Arrays.asList("a.test", "b.test", "unknown.test", null)) {
+        for (String name : Arrays.asList("a.test", "b.test", "unknown.test", null)) {
             assertThat(TlsProbe.acmeTlsRefusalProblems("127.0.0.1", httpsPort, name)).isEmpty();
         }
         TlsProbe.HttpsResponse page = TlsProbe.httpsGet(httpsPort, "a.test", "/", roots);
@@ -132,7 +137,7 @@ class TomcatDropInIT extends DistributionTestSupport {
             assertThat(Instant.parse((String) mbeans.getAttribute(b, "NotAfter"))).isAfter(Instant.now());
             mbeans.invoke(b, "renewNow", new Object[0], new String[0]);
             // the drop-in JAR is not scanned on webapp deployment (it has no TLDs or fragments, and it is big)
-            javax.management.openmbean.TabularData properties = (javax.management.openmbean.TabularData)
+            TabularData properties = (TabularData)
                     mbeans.getAttribute(new ObjectName("java.lang:type=Runtime"), "SystemProperties");
             String skip = (String) properties.get(new Object[] {OwnJarScanSkip.JARS_TO_SKIP}).get("value");
             assertThat(skip).containsPattern(",autocert-tomcat-[^,]*\\.jar$");
@@ -155,7 +160,7 @@ class TomcatDropInIT extends DistributionTestSupport {
     }
 
     private TlsProbe.HttpsResponse statusFromElsewhere(List<X509Certificate> roots, String credentials) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Forwarded-For", "203.0.113.7");
         if (credentials != null) {
             headers.put("Authorization", basic(credentials));
@@ -164,6 +169,6 @@ class TomcatDropInIT extends DistributionTestSupport {
     }
 
     private static String basic(String credentials) {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,13 +1,13 @@
 package dev.autocert.tomcat;
 
-import dev.autocert.testkit.FreePorts;
-import dev.autocert.testkit.Pebble;
-import dev.autocert.testkit.TlsProbe;
-import dev.autocert.tls.SelfSigned;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
 import dev.autocert.store.Keystores;
+import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.Pebble;
+import dev.autocert.testkit.TlsProbe;
 import dev.autocert.tls.CertifiedKey;
+import dev.autocert.tls.SelfSigned;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +64,7 @@ class TomcatTlsAlpnIT extends DistributionTestSupport {
             TlsProbe.verifyChain(normal.chain(), roots, "alpn.test");
         }
         // acme-tls/1 with no pending challenge: no certificate at all, never the real one, no_application_protocol
-        for (String name : java.util.Arrays.asList("alpn.test", "unknown.test", null)) {
+        for (String name : Arrays.asList("alpn.test", "unknown.test", null)) {
             assertThat(TlsProbe.acmeTlsRefusalProblems("127.0.0.1", httpsPort, name)).isEmpty();
         }
         // the user's keystore file was rewritten with the issued certificate, so clients without SNI get it

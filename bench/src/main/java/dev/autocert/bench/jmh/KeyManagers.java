@@ -1,20 +1,20 @@
 package dev.autocert.bench.jmh;
 
+import dev.autocert.Autocert;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
 import dev.autocert.store.Keystores;
 import dev.autocert.tls.SelfSigned;
-import dev.autocert.Autocert;
 import dev.autocert.tomcat.TomcatWiring;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.jsse.JSSEImplementation;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.X509ExtendedKeyManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /** The key managers Tomcat's JSSE connector really uses, built the way Tomcat builds them. */
 final class KeyManagers {

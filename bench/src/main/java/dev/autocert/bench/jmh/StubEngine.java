@@ -1,5 +1,9 @@
 package dev.autocert.bench.jmh;
 
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.security.cert.Certificate;
+import java.util.List;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -7,10 +11,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
-import java.nio.ByteBuffer;
-import java.security.Principal;
-import java.security.cert.Certificate;
-import java.util.List;
 
 /**
  * An SSLEngine in the middle of a server handshake, as a key manager sees it: a handshake session

@@ -18,9 +18,11 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +97,7 @@ final class DnsQueries {
             }
             throw new IOException(String.valueOf(cause), cause);
         } catch (TimeoutException e) {
-            throw new java.net.SocketTimeoutException("no answer within " + resolver.getTimeout().toSeconds() + " s");
+            throw new SocketTimeoutException("no answer within " + resolver.getTimeout().toSeconds() + " s");
         }
     }
 
@@ -173,13 +175,13 @@ final class DnsQueries {
         if (e instanceof PortUnreachableException) {
             return "nothing listens there (ICMP port unreachable)";
         }
-        if (e instanceof java.net.SocketTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return e.getMessage() == null ? "no answer in time" : e.getMessage();
         }
         if (e instanceof UnknownHostException) {
             return "the host name does not resolve (" + e.getMessage() + ")";
         }
-        if (e instanceof java.net.ConnectException) {
+        if (e instanceof ConnectException) {
             return "connection refused";
         }
         String msg = e.getMessage();

@@ -5,6 +5,7 @@ import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -19,6 +20,7 @@ import org.xbill.DNS.Type;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -99,7 +101,7 @@ final class Propagation {
                     }
                     LOG.info("{}: TXT {} is visible at {} after {}", subject, recordName, labels(seen),
                             HookPublisher.human(Duration.ofNanos(System.nanoTime() - publishedAt).truncatedTo(
-                                    java.time.temporal.ChronoUnit.MILLIS)));
+                                    ChronoUnit.MILLIS)));
                     break;
                 }
                 Map<Target, String> state = new LinkedHashMap<>(lacking);
@@ -207,7 +209,7 @@ final class Propagation {
         for (Target t : targets) {
             SimpleResolver r = new SimpleResolver(t.address());
             r.setTimeout(timeout);
-            answers.put(t, r.sendAsync(Message.newQuery(Record.newRecord(record, Type.TXT, org.xbill.DNS.DClass.IN)))
+            answers.put(t, r.sendAsync(Message.newQuery(Record.newRecord(record, Type.TXT, DClass.IN)))
                     .toCompletableFuture());
         }
         for (Map.Entry<Target, CompletableFuture<Message>> e : answers.entrySet()) {

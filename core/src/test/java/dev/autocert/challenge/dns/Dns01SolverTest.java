@@ -22,11 +22,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -92,7 +96,7 @@ class Dns01SolverTest {
                 try {
                     DatagramPacket in = new DatagramPacket(buf, buf.length);
                     server.receive(in);
-                    Message q = new Message(java.util.Arrays.copyOf(in.getData(), in.getLength()));
+                    Message q = new Message(Arrays.copyOf(in.getData(), in.getLength()));
                     Message r = new Message(q.getHeader().getID());
                     r.getHeader().setFlag(Flags.QR);
                     r.getHeader().setFlag(Flags.AA);
@@ -120,7 +124,7 @@ class Dns01SolverTest {
         Path hook = tmp.resolve("unused-hook.sh");
         Files.writeString(hook, "#!/bin/sh\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
-        Map<String, String> m = new java.util.LinkedHashMap<>(Map.of("domains", "a.test", "dnsHook", hook.toString()));
+        Map<String, String> m = new LinkedHashMap<>(Map.of("domains", "a.test", "dnsHook", hook.toString()));
         for (int i = 0; i < extra.length; i += 2) {
             m.put(extra[i], extra[i + 1]);
         }
@@ -184,7 +188,7 @@ class Dns01SolverTest {
 
     @Test
     void interruptedWhilePublishingTakesTheRecordBack() throws Exception {
-        java.util.concurrent.CountDownLatch adding = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch adding = new CountDownLatch(1);
         DnsPublisher slow = new DnsPublisher() {
             @Override
             public void add(String domain, String recordName, String value) throws InterruptedException {
@@ -204,7 +208,7 @@ class Dns01SolverTest {
             }
         };
         Dns01Solver solver = new Dns01Solver(settings("dnsResolver", "127.0.0.1:1"), slow);
-        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread issuing = new Thread(() -> {
             try {
                 solver.publish("a.test", "v");

@@ -5,6 +5,7 @@ import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
 import org.eclipse.jetty.server.Server;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -84,7 +85,7 @@ public final class JettyEmbeddedDemo {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    private static void deleteRecursively(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -64,8 +64,7 @@ public final class TomcatEmbeddedApp {
         tomcat.getService().addConnector(http);
 
         Context root = tomcat.addContext("", base.toAbsolutePath().toString());
-        Tomcat.addServlet(root, "hello", new Hello());
-        root.addServletMappingDecoded("/", "hello");
+        Tomcat.addServlet(root, "hello", new Hello()).addMapping("/");
 
         // the one Autocert line, before start: the listener wires the server in BEFORE_INIT
         autocert.set(Setting.HTTPS_PORT, String.valueOf(httpsPort));
