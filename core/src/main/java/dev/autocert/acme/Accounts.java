@@ -20,6 +20,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.KeyPair;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The ACME account: its key is created once (ECDSA P-256, saved before the account is registered so
@@ -56,6 +59,7 @@ final class Accounts {
                     "the CA at " + directory + " only accepts accounts bound to an external account",
                     "set eabKid and eabHmacKey from the CA's console", "eabKid"), null);
         }
+        checkProfile(meta, directory);
         Optional<KeyPair> stored = store.loadAccountKey(directory);
         KeyPair keys = stored.orElseGet(KeyType.EC256::generate);
         if (stored.isEmpty()) {
@@ -80,6 +84,22 @@ final class Accounts {
         LOG.info("ACME account {} at {} ({})", login.getAccountLocation(), directory,
                 stored.isPresent() ? "existing key" : "new key");
         return login;
+    }
+
+    /** The {@code profile} setting must name one of the profiles the CA's directory lists (its {@code meta.profiles}). */
+    private void checkProfile(Metadata meta, URI directory) throws DiagnosedException {
+        Optional<String> profile = config.profile();
+        if (profile.isEmpty() || meta.isProfileAllowed(profile.get())) {
+            return;
+        }
+        Set<String> offered = new TreeSet<>(meta.getProfiles());
+        String listed = offered.stream().map(p -> p + meta.getProfileDescription(p).map(d -> " (" + d + ")").orElse(""))
+                .collect(Collectors.joining(", "));
+        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.PROFILE_NOT_OFFERED,
+                "the CA at " + directory + (offered.isEmpty() ? " offers no certificate profiles" : " offers the profiles " + listed)
+                        + ", not '" + profile.get() + "'",
+                offered.isEmpty() ? "remove profile" : "set profile to one of " + String.join(", ", offered) + ", or remove it",
+                "profile"), null);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.diagnose.Preflight;
 import dev.autocert.renew.CertificateSource;
+import dev.autocert.renew.RenewalWindow;
 import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
 import org.jspecify.annotations.Nullable;
@@ -19,11 +20,15 @@ import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.RevocationReason;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.toolbox.JSON;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,7 @@ import java.io.IOException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -50,6 +56,10 @@ public final class Issuer implements CertificateSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Issuer.class);
     private static final Duration VALIDATION_TIMEOUT = Duration.ofMinutes(2);
+    /** The CA's renewal window is asked for at most this often, whatever its Retry-After says... */
+    private static final Duration ARI_SHORTEST = Duration.ofHours(6);
+    /** ...and at least this often. */
+    private static final Duration ARI_LONGEST = Duration.ofHours(24);
     private static final Set<Status> FINAL = EnumSet.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
             Status.EXPIRED, Status.REVOKED);
 
@@ -88,13 +98,10 @@ public final class Issuer implements CertificateSource {
      * @throws InterruptedException when the server is stopping
      */
     @Override
-    public CertifiedKey issue(CertificateSpec spec) throws DiagnosedException, InterruptedException {
+    public CertifiedKey issue(CertificateSpec spec, @Nullable CertifiedKey replacing) throws DiagnosedException, InterruptedException {
         try {
             Login login = accounts.login();
-            OrderBuilder builder = login.getAccount().newOrder().domains(spec.domains());
-            config.profile().ifPresent(builder::profile);
-            Order order = builder.create();
-            LOG.info("Ordered a certificate for {} from {}", spec.domains(), config.directory());
+            Order order = order(login, spec, renewalInfo(login) ? replacing : null);
             authorize(order);
             Polling.until(order, order::getStatus, EnumSet.of(Status.READY, Status.VALID, Status.INVALID),
                     VALIDATION_TIMEOUT, "the order for " + spec.primaryDomain());
@@ -115,6 +122,65 @@ public final class Issuer implements CertificateSource {
             LOG.info("Certificate for {} issued by {}, valid until {}", spec.domains(),
                     issued.leaf().getIssuerX500Principal().getName(), issued.notAfter());
             return issued;
+        } catch (AcmeException | IOException | RuntimeException e) {
+            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+        }
+    }
+
+    /**
+     * Places the order, saying which certificate it replaces when there is one (RFC 9773 §5). A CA that
+     * refuses the replacement (the old certificate was already replaced, say by an order lost in a crash) gets
+     * the same order without it: the certificate matters more than the CA's bookkeeping.
+     */
+    private Order order(Login login, CertificateSpec spec, @Nullable CertifiedKey replacing) throws AcmeException {
+        OrderBuilder builder = login.getAccount().newOrder().domains(spec.domains());
+        config.profile().ifPresent(builder::profile);
+        if (replacing != null) {
+            builder.replaces(replacing.leaf());
+        }
+        Order order;
+        try {
+            order = builder.create();
+        } catch (AcmeServerException e) {
+            if (replacing == null || !e.getType().toString().endsWith(":alreadyReplaced")) {
+                throw e;
+            }
+            LOG.warn("The CA says the certificate for {} (serial {}) was already replaced; ordering without 'replaces'",
+                    spec.domains(), replacing.leaf().getSerialNumber().toString(16));
+            return order(login, spec, null);
+        }
+        Optional<String> replaces = order.getJSON().get("replaces").optional().map(JSON.Value::asString);
+        LOG.info("Ordered a certificate for {} from {}{}", spec.domains(), config.directory(),
+                replaces.map(id -> ", replacing " + id + " (the CA's order says so)").orElse(""));
+        return order;
+    }
+
+    /** @return whether the CA offers renewal information (ARI), read from its directory */
+    private static boolean renewalInfo(Login login) throws AcmeException {
+        return login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+    }
+
+    /**
+     * Asks the CA when to renew {@code certificate} (RFC 9773): its suggested window, and when to ask again (its
+     * {@code Retry-After}, kept between 6 and 24 hours).
+     *
+     * @param certificate a certificate of this account
+     * @return the window; empty when the CA offers no renewal information
+     * @throws DiagnosedException when the CA cannot be asked
+     */
+    @Override
+    public Optional<RenewalWindow> renewalWindow(CertifiedKey certificate) throws DiagnosedException {
+        try {
+            Login login = accounts.login();
+            if (!renewalInfo(login)) {
+                return Optional.empty();
+            }
+            RenewalInfo info = login.bindRenewalInfo(certificate.leaf());
+            Instant now = Instant.now();
+            Instant retry = info.fetch().orElse(now.plus(ARI_LONGEST));
+            Instant checkAgain = retry.isBefore(now.plus(ARI_SHORTEST)) ? now.plus(ARI_SHORTEST)
+                    : retry.isAfter(now.plus(ARI_LONGEST)) ? now.plus(ARI_LONGEST) : retry;
+            return Optional.of(new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd(), checkAgain));
         } catch (AcmeException | IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
         }

@@ -44,7 +44,7 @@ public enum Setting {
     EAB_HMAC_KEY("eabHmacKey", (s, v) -> AutocertConfig.parseEabHmacKey(v), null, "c2VjcmV0LWtleQ",
             "External Account Binding MAC key, base64url, as the CA shows it (with eabKid)."),
     PROFILE("profile", Checks::text, null, "shortlived",
-            "ACME profile name."),
+            "ACME certificate profile; must be one the CA's directory lists (checked at login, the error names them)."),
     KEYSTORE_PASSWORD("keystorePassword", Checks::text, "changeit", null,
             "Password of the PKCS#12 keystores written next to each stored certificate."),
     RETRY_DELAY("retryDelay", Checks::duration, "1m", null,

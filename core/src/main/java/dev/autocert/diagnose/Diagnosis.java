@@ -25,6 +25,8 @@ public record Diagnosis(Kind kind, String evidence, String fix, @Nullable String
         CA_UNREACHABLE("the CA cannot be reached", "ca-unreachable"),
         /** The CA rate-limited us. */
         RATE_LIMITED("rate limited by the CA", "rate-limited"),
+        /** The {@code profile} setting names a profile the CA's directory does not list. */
+        PROFILE_NOT_OFFERED("the CA does not offer this certificate profile", "profile-not-offered"),
         /** The CA refuses to issue for a name. */
         NAME_REJECTED("the CA refuses this name", "name-rejected"),
         /** The CA could not resolve the name or it points elsewhere. */

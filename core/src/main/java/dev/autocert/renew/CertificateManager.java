@@ -6,8 +6,10 @@ import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.store.Store;
+import dev.autocert.store.StoredSchedule;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.LiveCertificates;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +45,8 @@ public final class CertificateManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
     /** Listeners hear of failures at most this often per certificate. */
     static final Duration FAILURE_NOTICE_INTERVAL = Duration.ofHours(1);
+    /** After the CA could not say when to renew, it is asked again this much later. */
+    static final Duration RENEWAL_INFO_RETRY = Duration.ofHours(1);
     /** Listeners hear of an expiring certificate at most this often. */
     static final Duration EXPIRY_NOTICE_INTERVAL = Duration.ofDays(1);
 
@@ -54,7 +59,8 @@ public final class CertificateManager implements AutoCloseable {
     private final Clock clock;
     private final List<CertificateEvents> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Managed> managed = new LinkedHashMap<>();
-    private ScheduledExecutorService executor;
+    /** Set by start, cleared by close (both synchronized); read by the schedules under their certificate's lock. */
+    private volatile ScheduledExecutorService executor;
 
     /** Mutable state of one certificate; guarded by its own monitor. */
     private static final class Managed {
@@ -67,6 +73,11 @@ public final class CertificateManager implements AutoCloseable {
         Instant lastFailureNotice;
         Instant lastExpiryNotice;
         ScheduledFuture<?> future;
+        /** When this manager obtained the served certificate, or {@code null} when it was loaded from the store. */
+        @Nullable Instant obtainedAt;
+        /** When to ask the CA for the served certificate's renewal window next; {@code null}: the CA has none. */
+        @Nullable Instant renewalInfoCheck;
+        ScheduledFuture<?> renewalInfoFuture;
 
         Managed(CertificateSpec spec) {
             this.spec = spec;
@@ -115,7 +126,7 @@ public final class CertificateManager implements AutoCloseable {
             try {
                 Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
                 if (stored.isPresent()) {
-                    install(m, stored.get());
+                    install(m, stored.get(), false);
                     tellInstalled(m, stored.get(), false);
                     loaded++;
                     LOG.info("Serving stored certificate for {}, valid until {}", m.spec.domains(), stored.get().notAfter());
@@ -163,6 +174,7 @@ public final class CertificateManager implements AutoCloseable {
         for (Managed m : managed.values()) {
             synchronized (m) {
                 schedule(m, RenewalSchedule.plan(m.state, clock.instant()));
+                scheduleRenewalInfoCheck(m);
             }
         }
     }
@@ -210,9 +222,9 @@ public final class CertificateManager implements AutoCloseable {
             synchronized (m) {
                 CertifiedKey current = live.served(m.spec.name()).orElse(null);
                 out.add(new CertificateStatus(m.spec.name(), m.spec.domains(),
-                        current == null ? null : current.notAfter(), m.next == null ? null : m.next.at(),
+                        current == null ? null : current.notAfter(), m.next == null ? null : m.next.due(),
                         m.next == null ? null : m.next.reason(), m.state.failures(), m.lastError,
-                        source.validatedBy(m.spec.domains()), List.of()));
+                        source.validatedBy(m.spec.domains()), List.of(), m.renewalInfoCheck));
             }
         }
         return out;
@@ -242,16 +254,17 @@ public final class CertificateManager implements AutoCloseable {
         CertifiedKey before = live.served(m.spec.name()).orElse(null);
         try {
             LOG.info("{} certificate for {}", before == null ? "Obtaining" : "Renewing", m.spec.domains());
-            CertifiedKey issued = source.issue(m.spec);
+            CertifiedKey issued = source.issue(m.spec, before);
             save(m, issued);
             boolean wasLimited;
+            install(m, issued, true);
             synchronized (m) {
                 m.running = false;
                 wasLimited = m.state.rateLimitedUntil() != null;
-                install(m, issued);
                 m.state = m.state.succeeded();
                 m.lastError = null;
                 schedule(m, RenewalSchedule.plan(m.state, clock.instant()));
+                scheduleRenewalInfoCheck(m);
             }
             if (wasLimited) {
                 saveRateLimit(m, Optional.empty());
@@ -329,18 +342,124 @@ public final class CertificateManager implements AutoCloseable {
         return Duration.between(now, certificate.notAfter()).compareTo(lifetime.dividedBy(6)) < 0;
     }
 
-    /** Serves {@code key} and plans its renewal; the caller tells the listeners once no lock is held. */
-    private void install(Managed m, CertifiedKey key) {
+    /**
+     * Serves {@code key} and plans its renewal: a stored certificate keeps the decision stored with it, anything
+     * else is decided by the lifetime rule until the CA's renewal window is known (asked at once). The caller
+     * tells the listeners once no lock is held.
+     */
+    private void install(Managed m, CertifiedKey key, boolean fresh) {
         Duration lifetime = Duration.between(key.notBefore(), key.notAfter());
         if (RenewalPolicy.marginIgnored(config.renewBefore(), lifetime)) {
-            LOG.warn("renewBefore ({}) is not shorter than the certificate lifetime ({}); renewing when a third remains",
+            LOG.warn("renewBefore ({}) is not shorter than the certificate lifetime ({}); renewing by the lifetime rule",
                     config.renewBefore().get(), lifetime);
         }
+        Optional<StoredSchedule> kept = fresh ? Optional.empty() : storedSchedule(m, key);
+        boolean covers = new HashSet<>(key.dnsNames()).equals(new HashSet<>(m.spec.domains()));
         synchronized (m) {
             live.install(m.spec.name(), key);
-            m.state = m.state.served(policy.renewAt(key), policy.reason(key),
-                    new HashSet<>(key.dnsNames()).equals(new HashSet<>(m.spec.domains())));
+            m.obtainedAt = fresh ? clock.instant() : null;
+            if (kept.isPresent()) {
+                m.state = m.state.served(kept.get().renewAt(), kept.get().reason(), covers);
+                m.renewalInfoCheck = kept.get().renewalInfoCheck();
+            } else {
+                RenewalPolicy.Decision d = policy.decide(key, null, clock.instant(), ThreadLocalRandom.current());
+                m.state = m.state.served(d.at(), d.reason(), covers);
+                m.renewalInfoCheck = clock.instant();
+            }
         }
+        if (kept.isEmpty()) {
+            saveSchedule(m, key);
+        }
+    }
+
+    private Optional<StoredSchedule> storedSchedule(Managed m, CertifiedKey key) {
+        try {
+            return store.loadSchedule(m.spec.name()).filter(s -> s.serial().equals(key.leaf().getSerialNumber()));
+        } catch (IOException e) {
+            LOG.warn("Cannot read the renewal schedule stored for {}; deciding again: {}", m.spec.name(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void saveSchedule(Managed m, CertifiedKey key) {
+        StoredSchedule schedule;
+        synchronized (m) {
+            schedule = new StoredSchedule(key.leaf().getSerialNumber(), m.state.renewAt(), m.state.renewReason(), m.renewalInfoCheck);
+        }
+        try {
+            store.saveSchedule(m.spec.name(), schedule);
+        } catch (IOException e) {
+            LOG.warn("Cannot store the renewal schedule of {}; a restart decides again: {}", m.spec.name(), e.getMessage());
+        }
+    }
+
+    private void scheduleRenewalInfoCheck(Managed m) {
+        if (m.renewalInfoFuture != null) {
+            m.renewalInfoFuture.cancel(false);
+        }
+        if (m.renewalInfoCheck == null || executor == null || executor.isShutdown()) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), m.renewalInfoCheck).toMillis());
+        m.renewalInfoFuture = executor.schedule(() -> checkRenewalInfo(m), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the CA when to renew the served certificate, and follows its window (RFC 9773). */
+    private void checkRenewalInfo(Managed m) {
+        CertifiedKey current = live.served(m.spec.name()).orElse(null);
+        if (current == null) {
+            return;
+        }
+        Optional<RenewalWindow> window;
+        try {
+            window = source.renewalWindow(current);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (DiagnosedException | RuntimeException e) {
+            String why = e instanceof DiagnosedException d ? d.diagnosis().message() : e.toString();
+            LOG.warn("Cannot ask the CA when to renew {}; keeping the renewal time, asking again in an hour: {}",
+                    m.spec.domains(), why);
+            synchronized (m) {
+                m.renewalInfoCheck = clock.instant().plus(RENEWAL_INFO_RETRY);
+                scheduleRenewalInfoCheck(m);
+            }
+            return;
+        }
+        Instant now = clock.instant();
+        synchronized (m) {
+            if (live.served(m.spec.name()).orElse(null) != current) {
+                return; // renewed meanwhile: the new certificate has its own check
+            }
+            if (window.isEmpty()) {
+                m.renewalInfoCheck = null; // the CA has no renewal information: the lifetime rule stays
+            } else {
+                RenewalWindow w = window.get();
+                boolean keep = RenewalPolicy.ARI_WINDOW.equals(m.state.renewReason()) && m.state.renewAt() != null
+                        && !m.state.renewAt().isBefore(w.start()) && m.state.renewAt().isBefore(w.end());
+                RenewalPolicy.Decision d = keep ? null : policy.decide(current, w, now, ThreadLocalRandom.current());
+                boolean justObtained = m.obtainedAt != null && now.isBefore(m.obtainedAt.plus(RENEWAL_INFO_RETRY));
+                if (d != null && !d.at().isAfter(now) && justObtained) {
+                    // a CA asking at once to replace what it just issued would make a loop of orders: ask again later
+                    LOG.warn("The CA suggests renewing {} now, right after issuing it (window {} to {}); asking again in an hour",
+                            m.spec.domains(), w.start(), w.end());
+                    m.renewalInfoCheck = now.plus(RENEWAL_INFO_RETRY);
+                    scheduleRenewalInfoCheck(m);
+                    return;
+                }
+                if (d != null) {
+                    m.state = m.state.served(d.at(), d.reason(), m.state.coversNames());
+                    LOG.info("The CA suggests renewing {} between {} and {}: renewing at {} ({})", m.spec.domains(),
+                            w.start(), w.end(), d.at(), d.reason());
+                }
+                m.renewalInfoCheck = w.checkAgainAt();
+                if (!m.running && m.state.failures() == 0 && !m.state.forced()) {
+                    schedule(m, RenewalSchedule.plan(m.state, now));
+                }
+            }
+            scheduleRenewalInfoCheck(m);
+        }
+        saveSchedule(m, current);
     }
 
     private void tellInstalled(Managed m, CertifiedKey key, boolean fresh) {

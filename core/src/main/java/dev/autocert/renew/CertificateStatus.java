@@ -19,14 +19,15 @@ import java.util.List;
  * @param validatedBy the challenge types that last validated its names here, e.g. {@code [http-01]}
  * @param servedBy    the TLS connectors serving it now, by the container's names; empty when none is running
  *                    or no certificate is served yet
+ * @param renewalInfoCheck when the CA is next asked for its renewal window (ARI), or {@code null} when it has none
  */
 public record CertificateStatus(String name, List<String> domains, @Nullable Instant notAfter, @Nullable Instant nextAttempt,
                                 @Nullable String nextReason, int failures, @Nullable Diagnosis lastError, List<String> validatedBy,
-                                List<String> servedBy) {
+                                List<String> servedBy, @Nullable Instant renewalInfoCheck) {
 
     /** @return this snapshot, served by {@code connectors} when it has a certificate to serve */
     public CertificateStatus servedBy(List<String> connectors) {
         return new CertificateStatus(name, domains, notAfter, nextAttempt, nextReason, failures, lastError, validatedBy,
-                notAfter == null ? List.of() : List.copyOf(connectors));
+                notAfter == null ? List.of() : List.copyOf(connectors), renewalInfoCheck);
     }
 }

@@ -1,65 +1,78 @@
 package dev.autocert.renew;
 
 import dev.autocert.tls.CertifiedKey;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
- * When to renew: when a third of the lifetime remains, or {@code renewBefore} ahead of expiry, minus a
- * small random jitter (at most 1/50 of the lifetime, at most an hour) so that many servers started
- * together do not all ask the CA in the same second.
+ * When to renew a certificate, and why. With the CA's renewal window (ARI): at a random instant inside it,
+ * or now once it has started. Without: {@code renewBefore} ahead of expiry when set, else when a third of the
+ * lifetime remains (half for lifetimes under 10 days), minus a small random jitter (at most 1/50 of the
+ * lifetime, at most an hour) so that many servers started together do not ask the CA in the same second.
+ * Whatever the window says, never later than the emergency point, 1/20 of the lifetime before expiry.
  */
 public final class RenewalPolicy {
 
+    /** Renewed inside the CA's suggested window. */
+    public static final String ARI_WINDOW = "ari-window";
+    /** Renewed when a third (or, for short lifetimes, half) of the lifetime remains. */
+    public static final String LIFETIME = "lifetime";
+    /** Renewed {@code renewBefore} ahead of expiry. */
+    public static final String RENEW_BEFORE = "renewBefore";
+    /** Renewed at the last safe moment: 1/20 of the lifetime before expiry. */
+    public static final String EMERGENCY = "emergency";
+
+    /** Lifetimes below this renew at half, not at a third (6-day certificates get 3 days of retries). */
+    static final Duration SHORT_LIFETIME = Duration.ofDays(10);
     private static final Duration MAX_JITTER = Duration.ofHours(1);
 
-    private final Duration renewBefore;
+    private final @Nullable Duration renewBefore;
 
-    /** @param renewBefore a fixed margin before expiry, or empty for the one-third rule */
+    /**
+     * When to renew, decided once per certificate and window.
+     *
+     * @param at     the moment
+     * @param reason {@link #ARI_WINDOW}, {@link #LIFETIME}, {@link #RENEW_BEFORE} or {@link #EMERGENCY}
+     */
+    public record Decision(Instant at, String reason) {
+    }
+
+    /** @param renewBefore a fixed margin before expiry, or empty for the lifetime rule */
     public RenewalPolicy(Optional<Duration> renewBefore) {
         this.renewBefore = renewBefore.orElse(null);
     }
 
     /**
      * @param certificate the certificate being served
-     * @return the moment its renewal is due, before jitter
+     * @param window      the CA's renewal window, or {@code null} when the CA has none (or none was fetched yet)
+     * @param now         the time of the decision
+     * @param random      where the jitter and the instant inside the window come from
+     * @return when to renew it, and why
      */
-    public Instant dueAt(CertifiedKey certificate) {
+    public Decision decide(CertifiedKey certificate, @Nullable RenewalWindow window, Instant now, RandomGenerator random) {
         Duration lifetime = Duration.between(certificate.notBefore(), certificate.notAfter());
-        if (renewBefore != null && renewBefore.compareTo(lifetime) < 0) {
-            return certificate.notAfter().minus(renewBefore);
+        Decision d;
+        if (window != null) {
+            long span = Duration.between(window.start(), window.end()).toMillis();
+            d = new Decision(window.start().isAfter(now) ? window.start().plusMillis(span <= 0 ? 0 : random.nextLong(span)) : now,
+                    ARI_WINDOW);
+        } else if (renewBefore != null && renewBefore.compareTo(lifetime) < 0) {
+            d = new Decision(certificate.notAfter().minus(renewBefore).minus(jitter(lifetime, random)), RENEW_BEFORE);
+        } else {
+            Duration margin = lifetime.compareTo(SHORT_LIFETIME) < 0 ? lifetime.dividedBy(2) : lifetime.dividedBy(3);
+            d = new Decision(certificate.notAfter().minus(margin).minus(jitter(lifetime, random)), LIFETIME);
         }
-        return certificate.notAfter().minus(lifetime.dividedBy(3));
+        Instant emergency = certificate.notAfter().minus(lifetime.dividedBy(20));
+        return d.at().isAfter(emergency) ? new Decision(emergency, EMERGENCY) : d;
     }
 
-    /**
-     * @param certificate the certificate being served
-     * @return the moment to start renewing it: {@link #dueAt} minus jitter
-     */
-    public Instant renewAt(CertifiedKey certificate) {
-        Duration lifetime = Duration.between(certificate.notBefore(), certificate.notAfter());
-        Duration jitterBound = lifetime.dividedBy(50);
-        if (jitterBound.compareTo(MAX_JITTER) > 0) {
-            jitterBound = MAX_JITTER;
-        }
-        long jitterMillis = jitterBound.toMillis() <= 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterBound.toMillis());
-        return dueAt(certificate).minusMillis(jitterMillis);
-    }
-
-    /**
-     * @param certificate the certificate being served
-     * @return why it is renewed at {@link #dueAt}, for status pages: the margin or the one-third rule
-     */
-    public String reason(CertifiedKey certificate) {
-        Duration lifetime = Duration.between(certificate.notBefore(), certificate.notAfter());
-        if (renewBefore != null && renewBefore.compareTo(lifetime) < 0) {
-            return "renewBefore " + renewBefore.toString().substring(2).toLowerCase(Locale.ROOT) + " before expiry";
-        }
-        return "a third of the lifetime left";
+    private static Duration jitter(Duration lifetime, RandomGenerator random) {
+        long bound = Math.min(lifetime.dividedBy(50).toMillis(), MAX_JITTER.toMillis());
+        return Duration.ofMillis(bound <= 0 ? 0 : random.nextLong(bound));
     }
 
     /**

@@ -18,9 +18,10 @@ public final class RenewalSchedule {
      * When to attempt next, and why.
      *
      * @param at     the moment of the next wake-up (at most {@link #LONGEST_SLEEP} ahead; now or earlier means now)
-     * @param reason why, e.g. "a third of the lifetime left", "retry 3 after a failure"
+     * @param due    when the attempt is due, as status shows it ({@code at} is earlier when the sleep is capped)
+     * @param reason why, e.g. {@code lifetime}, {@code ari-window}, "retry 3 after a failure"
      */
-    public record Plan(Instant at, String reason) {
+    public record Plan(Instant at, Instant due, String reason) {
     }
 
     private RenewalSchedule() {
@@ -48,7 +49,8 @@ public final class RenewalSchedule {
      * @return the next wake-up: the renewal time (or the end of a rate limit, if later)
      */
     public static Plan plan(ScheduleState s, Instant now) {
-        return new Plan(capped(dueAt(s), now), reason(s, now));
+        Instant due = later(dueAt(s), now);
+        return new Plan(capped(due, now), due, reason(s, now));
     }
 
     /**
@@ -63,12 +65,12 @@ public final class RenewalSchedule {
         if (limited(s, now) && s.rateLimitedUntil().isAfter(at)) {
             at = s.rateLimitedUntil();
         }
-        return new Plan(capped(at, now), reason(s, now));
+        return new Plan(capped(at, now), at, reason(s, now));
     }
 
     /** @return a plan for a renewal requested now */
     public static Plan requested(ScheduleState s, Instant now) {
-        return new Plan(now, reason(s.forced(true), now));
+        return new Plan(now, now, reason(s.forced(true), now));
     }
 
     /**
@@ -89,6 +91,10 @@ public final class RenewalSchedule {
 
     private static boolean limited(ScheduleState s, Instant now) {
         return s.rateLimitedUntil() != null && now.isBefore(s.rateLimitedUntil());
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static Instant capped(Instant at, Instant now) {

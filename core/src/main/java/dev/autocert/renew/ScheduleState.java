@@ -7,7 +7,7 @@ import java.time.Instant;
  * jitter of the renewal time is drawn once, when a certificate is installed).
  *
  * @param renewAt          when the served certificate is to be renewed, or {@code null} when none is served
- * @param renewReason      why then, e.g. "a third of the lifetime left"; {@code null} when none is served
+ * @param renewReason      why then ({@code ari-window}, {@code lifetime}, {@code renewBefore}, {@code emergency}); {@code null} when none is served
  * @param coversNames      whether the served certificate has exactly the configured names
  * @param failures         consecutive failed attempts
  * @param forced           whether a renewal was requested (JMX {@code renewNow})

@@ -141,6 +141,11 @@ public final class AutocertJmx implements AutoCloseable {
         }
 
         @Override
+        public String getRenewalInfoCheck() {
+            return status().map(CertificateStatus::renewalInfoCheck).map(Object::toString).orElse("");
+        }
+
+        @Override
         public String[] getValidatedBy() {
             return status().map(s -> s.validatedBy().toArray(new String[0])).orElse(new String[0]);
         }

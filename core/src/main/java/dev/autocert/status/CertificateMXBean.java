@@ -18,8 +18,11 @@ public interface CertificateMXBean {
     /** @return when Autocert next issues or renews it (ISO-8601), or empty when stopped */
     String getNextAttempt();
 
-    /** @return why the next attempt is then, e.g. "a third of the lifetime left" */
+    /** @return why the next attempt is then: {@code ari-window}, {@code lifetime}, {@code renewBefore}, {@code emergency}, or a retry */
     String getNextReason();
+
+    /** @return when the CA is next asked for its renewal window (ISO-8601), or empty when it offers none */
+    String getRenewalInfoCheck();
 
     /** @return the challenge types that last validated the names, e.g. {@code http-01} */
     String[] getValidatedBy();

@@ -3,6 +3,8 @@ package dev.autocert.store;
 import dev.autocert.tls.CertifiedKey;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.security.KeyPair;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +27,14 @@ import java.util.stream.Collectors;
  *                     keystore.p12   key + chain, alias "autocert" (0600) — read back at start
  *                     meta.json      names and dates, for people and scripts
  *                     rate-limited-until   while the CA refuses orders: the instant it named (ISO-8601)
+ *                     schedule       the renewal decision: serial, renew-at, reason, renewal-info-check
  * </pre>
  * Each file is replaced atomically; {@code keystore.p12} is the one read back, so a crash between
  * two files never pairs a key with the wrong certificate.
  */
 public final class FileStore implements Store {
+
+    private static final String SCHEDULE = "schedule";
 
     /** The alias of the key entry in every written PKCS#12 keystore. */
     public static final String KEYSTORE_ALIAS = "autocert";
@@ -139,6 +145,39 @@ public final class FileStore implements Store {
         } else {
             Files.deleteIfExists(file);
         }
+    }
+
+    @Override
+    public Optional<StoredSchedule> loadSchedule(String name) throws IOException {
+        Path file = certificateFolder(name).resolve(SCHEDULE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        try {
+            String check = p.getProperty("renewal-info-check");
+            return Optional.of(new StoredSchedule(new BigInteger(p.getProperty("serial", ""), 16),
+                    Instant.parse(p.getProperty("renew-at", "")), p.getProperty("reason", ""),
+                    check == null ? null : Instant.parse(check)));
+        } catch (RuntimeException e) {
+            throw new IOException("The file " + file + " is not a renewal schedule (" + e.getMessage()
+                    + "); delete it to let Autocert decide again", e);
+        }
+    }
+
+    @Override
+    public void saveSchedule(String name, StoredSchedule schedule) throws IOException {
+        StringBuilder text = new StringBuilder()
+                .append("serial=").append(schedule.serial().toString(16)).append('\n')
+                .append("renew-at=").append(schedule.renewAt()).append('\n')
+                .append("reason=").append(schedule.reason()).append('\n');
+        if (schedule.renewalInfoCheck() != null) {
+            text.append("renewal-info-check=").append(schedule.renewalInfoCheck()).append('\n');
+        }
+        AtomicFiles.write(certificateFolder(name).resolve(SCHEDULE), text.toString().getBytes(StandardCharsets.UTF_8), false);
     }
 
     private Path rateLimitFile(String name) {

@@ -60,6 +60,26 @@ public interface Store {
 
     /**
      * @param name a certificate's name
+     * @return the renewal decision stored for it; a store that keeps none makes every start decide anew
+     * @throws IOException when the store cannot be read
+     */
+    default Optional<StoredSchedule> loadSchedule(String name) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * Remembers the renewal decision of the certificate stored under {@code name}.
+     *
+     * @param name     a certificate's name
+     * @param schedule the decision
+     * @throws IOException when the store cannot be written
+     */
+    default void saveSchedule(String name, StoredSchedule schedule) throws IOException {
+        // a store that keeps no schedule decides again at the next start
+    }
+
+    /**
+     * @param name a certificate's name
      * @return where the stored certificate can be read as files (a store that keeps none elsewhere writes them
      *         to a local folder)
      */

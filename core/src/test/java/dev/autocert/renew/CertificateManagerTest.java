@@ -80,7 +80,7 @@ class CertificateManagerTest {
         manager.start();
         CertificateStatus status = manager.status().get(0);
         assertThat(status.notAfter()).isEqualTo(stored.notAfter());
-        assertThat(status.nextReason()).isEqualTo("a third of the lifetime left");
+        assertThat(status.nextReason()).isEqualTo(RenewalPolicy.LIFETIME);
         assertThat(status.nextAttempt()).isAfter(clock.instant());
         Thread.sleep(200);
         assertThat(source.issued).hasValue(0);
@@ -93,7 +93,7 @@ class CertificateManagerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
         assertThat(store.certificates.get("a.test").dnsNames()).containsExactly("a.test", "www.a.test");
         assertThat(live.lookup("www.a.test")).containsSame(store.certificates.get("a.test"));
-        assertThat(manager.status().get(0).nextReason()).isEqualTo("a third of the lifetime left");
+        assertThat(manager.status().get(0).nextReason()).isEqualTo(RenewalPolicy.LIFETIME);
         assertThat(manager.status().get(0).failures()).isZero();
     }
 
@@ -178,6 +178,61 @@ class CertificateManagerTest {
         assertThat(source.attempts).hasValue(1);
     }
 
+    @Test
+    void theCasWindowSetsTheRenewalTimeAndARestartKeepsItWithoutAskingAgain() throws Exception {
+        CertifiedKey stored = SelfSigned.temporary(List.of("a.test"), KeyType.EC256); // valid 30 days
+        store.saveCertificate("a.test", stored);
+        Instant now = clock.instant();
+        source.window = new RenewalWindow(now.plus(Duration.ofDays(10)), now.plus(Duration.ofDays(11)), now.plus(Duration.ofHours(6)));
+        manager("a.test").loadStored();
+        manager.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> RenewalPolicy.ARI_WINDOW.equals(manager.status().get(0).nextReason()));
+        CertificateStatus decided = manager.status().get(0);
+        assertThat(decided.nextAttempt()).isAfterOrEqualTo(source.window.start()).isBefore(source.window.end());
+        assertThat(decided.renewalInfoCheck()).isEqualTo(source.window.checkAgainAt());
+        assertThat(source.windowsAsked).hasValue(1);
+        assertThat(store.schedules.get("a.test").renewAt()).isEqualTo(decided.nextAttempt());
+        manager.close();
+
+        // a restart: the same decision, and the CA is not asked before the time it gave
+        manager("a.test").loadStored();
+        manager.start();
+        Thread.sleep(200);
+        assertThat(manager.status().get(0).nextAttempt()).isEqualTo(decided.nextAttempt());
+        assertThat(manager.status().get(0).nextReason()).isEqualTo(RenewalPolicy.ARI_WINDOW);
+        assertThat(source.windowsAsked).hasValue(1);
+        assertThat(source.issued).hasValue(0);
+    }
+
+    @Test
+    void aWindowThatStartedRenewsNowAndTheOrderNamesTheCertificateItReplaces() throws Exception {
+        CertifiedKey stored = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        store.saveCertificate("a.test", stored);
+        Instant now = clock.instant();
+        source.window = new RenewalWindow(now.minus(Duration.ofHours(1)), now.plusSeconds(1), now.plus(Duration.ofHours(6)));
+        manager("a.test").loadStored();
+        manager.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> source.windowsAsked.get() == 2);
+        Thread.sleep(200);
+        assertThat(source.replaced).containsExactly(stored);
+        assertThat(live.lookup("a.test")).isNotEqualTo(Optional.of(stored));
+        // the CA says "now" for the new certificate too: not renewed again within the hour, no loop of orders
+        assertThat(source.issued).hasValue(1);
+        assertThat(manager.status().get(0).renewalInfoCheck()).isEqualTo(clock.instant().plus(CertificateManager.RENEWAL_INFO_RETRY));
+    }
+
+    @Test
+    void aCaWithoutRenewalInformationKeepsTheLifetimeRuleAndIsNotAskedAgain() throws Exception {
+        store.saveCertificate("a.test", SelfSigned.temporary(List.of("a.test"), KeyType.EC256));
+        manager("a.test").loadStored();
+        manager.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> source.windowsAsked.get() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).renewalInfoCheck() == null);
+        assertThat(manager.status().get(0).nextReason()).isEqualTo(RenewalPolicy.LIFETIME);
+        assertThat(store.schedules.get("a.test").renewalInfoCheck()).isNull();
+    }
+
     /** Issues self-signed certificates for the spec's names, after failing as often as asked. */
     private static final class FakeSource implements CertificateSource {
         final AtomicInteger failuresToCome = new AtomicInteger();
@@ -185,10 +240,23 @@ class CertificateManagerTest {
         final AtomicInteger issued = new AtomicInteger();
         /** When set, an attempt waits for it: an order in progress. */
         volatile CountDownLatch hold;
+        /** The CA's renewal window, or none (a CA without ARI). */
+        volatile RenewalWindow window;
+        final AtomicInteger windowsAsked = new AtomicInteger();
+        final List<CertifiedKey> replaced = new CopyOnWriteArrayList<>();
 
         @Override
-        public CertifiedKey issue(CertificateSpec spec) throws DiagnosedException, InterruptedException {
+        public Optional<RenewalWindow> renewalWindow(CertifiedKey certificate) {
+            windowsAsked.incrementAndGet();
+            return Optional.ofNullable(window);
+        }
+
+        @Override
+        public CertifiedKey issue(CertificateSpec spec, CertifiedKey replacing) throws DiagnosedException, InterruptedException {
             attempts.incrementAndGet();
+            if (replacing != null) {
+                replaced.add(replacing);
+            }
             if (hold != null) {
                 hold.await(10, TimeUnit.SECONDS);
             }

@@ -6,57 +6,99 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Random;
+import java.util.random.RandomGenerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Every rule of the renewal time, with the CA's window and without. */
 class RenewalPolicyTest {
 
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+    private static final RandomGenerator RANDOM = new Random(7);
+    /** A random source that always draws 0: no jitter, the window's start. */
+    private static final RandomGenerator NONE = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            return 0;
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return 0;
+        }
+    };
 
     private static CertifiedKey cert(Duration lifetime) {
         return TestCerts.selfSigned(START, START.plus(lifetime), "a.test");
     }
 
-    @Test
-    void ninetyDayCertificateIsDueAtSixtyDays() {
-        CertifiedKey c = cert(Duration.ofDays(90));
-        RenewalPolicy policy = new RenewalPolicy(Optional.empty());
-        assertThat(policy.dueAt(c)).isEqualTo(START.plus(60, ChronoUnit.DAYS)).isEqualTo(c.notAfter().minus(Duration.ofDays(30)));
+    private static RenewalPolicy lifetimeRule() {
+        return new RenewalPolicy(Optional.empty());
     }
 
     @Test
-    void jitterIsBoundedAndNeverAfterDue() {
+    void ninetyDaysRenewAtAThirdLeftSixDaysAtHalf() {
+        assertThat(lifetimeRule().decide(cert(Duration.ofDays(90)), null, START, NONE))
+                .isEqualTo(new RenewalPolicy.Decision(START.plus(Duration.ofDays(60)), RenewalPolicy.LIFETIME));
+        assertThat(lifetimeRule().decide(cert(Duration.ofDays(6)), null, START, NONE))
+                .isEqualTo(new RenewalPolicy.Decision(START.plus(Duration.ofDays(3)), RenewalPolicy.LIFETIME));
+    }
+
+    @Test
+    void jitterIsBoundedAndNeverAfterTheRule() {
         for (Duration lifetime : new Duration[] {Duration.ofDays(90), Duration.ofDays(6), Duration.ofHours(10)}) {
             CertifiedKey c = cert(lifetime);
-            RenewalPolicy policy = new RenewalPolicy(Optional.empty());
-            Instant due = policy.dueAt(c);
+            Instant rule = lifetimeRule().decide(c, null, START, NONE).at();
             Duration bound = lifetime.dividedBy(50).compareTo(Duration.ofHours(1)) < 0 ? lifetime.dividedBy(50) : Duration.ofHours(1);
             for (int i = 0; i < 500; i++) {
-                Instant at = policy.renewAt(c);
-                assertThat(at).as("lifetime %s", lifetime).isBeforeOrEqualTo(due).isAfterOrEqualTo(due.minus(bound));
-                assertThat(Duration.between(at, due)).isLessThanOrEqualTo(lifetime.dividedBy(50));
+                Instant at = lifetimeRule().decide(c, null, START, RANDOM).at();
+                assertThat(at).as("lifetime %s", lifetime).isBeforeOrEqualTo(rule).isAfter(rule.minus(bound));
             }
         }
     }
 
     @Test
-    void fixedMargin() {
-        CertifiedKey c = cert(Duration.ofDays(90));
-        RenewalPolicy policy = new RenewalPolicy(Optional.of(Duration.ofDays(10)));
-        assertThat(policy.dueAt(c)).isEqualTo(c.notAfter().minus(Duration.ofDays(10)));
+    void aFixedMarginUnlessItIsNotShorterThanTheLifetime() {
+        assertThat(new RenewalPolicy(Optional.of(Duration.ofDays(10))).decide(cert(Duration.ofDays(90)), null, START, NONE))
+                .isEqualTo(new RenewalPolicy.Decision(START.plus(Duration.ofDays(80)), RenewalPolicy.RENEW_BEFORE));
+        assertThat(new RenewalPolicy(Optional.of(Duration.ofDays(30))).decide(cert(Duration.ofDays(6)), null, START, NONE))
+                .isEqualTo(new RenewalPolicy.Decision(START.plus(Duration.ofDays(3)), RenewalPolicy.LIFETIME));
         assertThat(RenewalPolicy.marginIgnored(Optional.of(Duration.ofDays(10)), Duration.ofDays(90))).isFalse();
+        assertThat(RenewalPolicy.marginIgnored(Optional.of(Duration.ofDays(6)), Duration.ofDays(6))).isTrue();
         assertThat(RenewalPolicy.marginIgnored(Optional.empty(), Duration.ofDays(90))).isFalse();
     }
 
     @Test
-    void marginNotShorterThanLifetimeFallsBackToOneThird() {
-        CertifiedKey c = cert(Duration.ofDays(6));
-        for (Duration margin : new Duration[] {Duration.ofDays(6), Duration.ofDays(30)}) {
-            RenewalPolicy policy = new RenewalPolicy(Optional.of(margin));
-            assertThat(policy.dueAt(c)).isEqualTo(START.plus(Duration.ofDays(4)));
-            assertThat(RenewalPolicy.marginIgnored(Optional.of(margin), Duration.ofDays(6))).isTrue();
+    void aFutureWindowGivesARandomInstantInsideItWhateverTheMargin() {
+        CertifiedKey c = cert(Duration.ofDays(90));
+        RenewalWindow window = new RenewalWindow(START.plus(Duration.ofDays(50)), START.plus(Duration.ofDays(52)), START.plusSeconds(21600));
+        RenewalPolicy margin = new RenewalPolicy(Optional.of(Duration.ofDays(10)));
+        for (int i = 0; i < 500; i++) {
+            RenewalPolicy.Decision d = margin.decide(c, window, START, RANDOM);
+            assertThat(d.reason()).isEqualTo(RenewalPolicy.ARI_WINDOW);
+            assertThat(d.at()).isAfterOrEqualTo(window.start()).isBefore(window.end());
         }
+    }
+
+    @Test
+    void aWindowThatStartedOrPassedMeansNow() {
+        CertifiedKey c = cert(Duration.ofDays(90));
+        Instant now = START.plus(Duration.ofDays(20));
+        RenewalWindow started = new RenewalWindow(now.minusSeconds(60), now.plus(Duration.ofDays(1)), now.plusSeconds(21600));
+        RenewalWindow past = new RenewalWindow(START.plus(Duration.ofDays(1)), START.plus(Duration.ofDays(2)), now.plusSeconds(21600));
+        assertThat(lifetimeRule().decide(c, started, now, RANDOM)).isEqualTo(new RenewalPolicy.Decision(now, RenewalPolicy.ARI_WINDOW));
+        assertThat(lifetimeRule().decide(c, past, now, RANDOM)).isEqualTo(new RenewalPolicy.Decision(now, RenewalPolicy.ARI_WINDOW));
+    }
+
+    @Test
+    void neverLaterThanTheEmergencyPoint() {
+        CertifiedKey c = cert(Duration.ofDays(100));
+        Instant emergency = START.plus(Duration.ofDays(95));
+        RenewalWindow late = new RenewalWindow(START.plus(Duration.ofDays(96)), START.plus(Duration.ofDays(99)), START);
+        assertThat(lifetimeRule().decide(c, late, START, RANDOM)).isEqualTo(new RenewalPolicy.Decision(emergency, RenewalPolicy.EMERGENCY));
+        assertThat(new RenewalPolicy(Optional.of(Duration.ofDays(1))).decide(c, null, START, NONE))
+                .isEqualTo(new RenewalPolicy.Decision(emergency, RenewalPolicy.EMERGENCY));
     }
 }

@@ -14,25 +14,26 @@ class RenewalScheduleTest {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private static ScheduleState servedUntilRenewal(Instant renewAt) {
-        return ScheduleState.NOTHING_SERVED.served(renewAt, "a third of the lifetime left", true);
+        return ScheduleState.NOTHING_SERVED.served(renewAt, "lifetime", true);
     }
 
     @Test
     void nothingServedIsDueAtOnce() {
         ScheduleState s = ScheduleState.NOTHING_SERVED;
         assertThat(RenewalSchedule.attemptNow(s, NOW)).isTrue();
-        assertThat(RenewalSchedule.plan(s, NOW)).isEqualTo(new RenewalSchedule.Plan(NOW, "no certificate yet"));
+        assertThat(RenewalSchedule.plan(s, NOW)).isEqualTo(new RenewalSchedule.Plan(NOW, NOW, "no certificate yet"));
     }
 
     @Test
     void aServedCertificateSleepsUntilItsRenewalTimeInStepsOfAtMostTwelveHours() {
         ScheduleState soon = servedUntilRenewal(NOW.plus(Duration.ofHours(3)));
         assertThat(RenewalSchedule.attemptNow(soon, NOW)).isFalse();
-        assertThat(RenewalSchedule.plan(soon, NOW)).isEqualTo(new RenewalSchedule.Plan(NOW.plusSeconds(3 * 3600), "a third of the lifetime left"));
+        assertThat(RenewalSchedule.plan(soon, NOW)).isEqualTo(new RenewalSchedule.Plan(NOW.plusSeconds(3 * 3600), NOW.plusSeconds(3 * 3600), "lifetime"));
 
         ScheduleState far = servedUntilRenewal(NOW.plus(Duration.ofDays(40)));
         RenewalSchedule.Plan wake = RenewalSchedule.plan(far, NOW);
         assertThat(wake.at()).isEqualTo(NOW.plus(RenewalSchedule.LONGEST_SLEEP));
+        assertThat(wake.due()).as("what status shows").isEqualTo(NOW.plus(Duration.ofDays(40)));
         // woken by the cap: not due, back to sleep
         assertThat(RenewalSchedule.attemptNow(far, wake.at())).isFalse();
         assertThat(RenewalSchedule.attemptNow(far, NOW.plus(Duration.ofDays(40)))).isTrue();
@@ -40,7 +41,7 @@ class RenewalScheduleTest {
 
     @Test
     void namesThatChangedAreDueAtOnce() {
-        ScheduleState s = ScheduleState.NOTHING_SERVED.served(NOW.plus(Duration.ofDays(40)), "a third of the lifetime left", false);
+        ScheduleState s = ScheduleState.NOTHING_SERVED.served(NOW.plus(Duration.ofDays(40)), "lifetime", false);
         assertThat(RenewalSchedule.attemptNow(s, NOW)).isTrue();
         assertThat(RenewalSchedule.plan(s, NOW).reason()).isEqualTo("the configured names changed");
     }
@@ -49,7 +50,7 @@ class RenewalScheduleTest {
     void aRequestedRenewalRunsNowWhateverTheScheduleAndIsTakenUpOnce() {
         ScheduleState s = servedUntilRenewal(NOW.plus(Duration.ofDays(40))).forced(true);
         assertThat(RenewalSchedule.attemptNow(s, NOW)).isTrue();
-        assertThat(RenewalSchedule.requested(s, NOW)).isEqualTo(new RenewalSchedule.Plan(NOW, "renewal requested"));
+        assertThat(RenewalSchedule.requested(s, NOW)).isEqualTo(new RenewalSchedule.Plan(NOW, NOW, "renewal requested"));
         assertThat(RenewalSchedule.attemptNow(s.forced(false), NOW)).isFalse();
         // an operator may ask even during a rate limit: the diagnosis will say the CA refuses
         assertThat(RenewalSchedule.attemptNow(s.rateLimited(NOW.plus(Duration.ofHours(1))), NOW)).isTrue();
@@ -59,7 +60,7 @@ class RenewalScheduleTest {
     void aFailureRetriesAfterTheBackoffAndTheRetryRunsWhenWoken() {
         ScheduleState failed = servedUntilRenewal(NOW.minus(MINUTE)).failed(null);
         RenewalSchedule.Plan plan = RenewalSchedule.afterFailure(failed, NOW, Duration.ofMinutes(2));
-        assertThat(plan).isEqualTo(new RenewalSchedule.Plan(NOW.plus(Duration.ofMinutes(2)), "retry 2 after a failure"));
+        assertThat(plan).isEqualTo(new RenewalSchedule.Plan(NOW.plus(Duration.ofMinutes(2)), NOW.plus(Duration.ofMinutes(2)), "retry 2 after a failure"));
         assertThat(RenewalSchedule.attemptNow(failed, plan.at())).isTrue();
         ScheduleState third = failed.failed(null);
         assertThat(RenewalSchedule.afterFailure(third, NOW, Duration.ofMinutes(4)).reason()).isEqualTo("retry 3 after a failure");
@@ -73,7 +74,7 @@ class RenewalScheduleTest {
         Instant lifts = NOW.plus(Duration.ofHours(3));
         ScheduleState limited = servedUntilRenewal(NOW.minus(MINUTE)).failed(lifts);
         RenewalSchedule.Plan plan = RenewalSchedule.afterFailure(limited, NOW, MINUTE);
-        assertThat(plan).isEqualTo(new RenewalSchedule.Plan(lifts, "retry 2 when the CA's rate limit lifts"));
+        assertThat(plan).isEqualTo(new RenewalSchedule.Plan(lifts, lifts, "retry 2 when the CA's rate limit lifts"));
         assertThat(RenewalSchedule.attemptNow(limited, NOW.plus(Duration.ofHours(1)))).isFalse();
         assertThat(RenewalSchedule.plan(limited, NOW.plus(Duration.ofHours(1))).at()).isEqualTo(lifts);
         assertThat(RenewalSchedule.attemptNow(limited, lifts)).isTrue();
@@ -86,7 +87,7 @@ class RenewalScheduleTest {
         Instant lifts = NOW.plus(Duration.ofHours(2));
         ScheduleState restarted = ScheduleState.NOTHING_SERVED.rateLimited(lifts);
         assertThat(RenewalSchedule.attemptNow(restarted, NOW)).isFalse();
-        assertThat(RenewalSchedule.plan(restarted, NOW)).isEqualTo(new RenewalSchedule.Plan(lifts, "when the CA's rate limit lifts"));
+        assertThat(RenewalSchedule.plan(restarted, NOW)).isEqualTo(new RenewalSchedule.Plan(lifts, lifts, "when the CA's rate limit lifts"));
         // a renewal due later than the limit keeps its own time
         ScheduleState later = servedUntilRenewal(NOW.plus(Duration.ofHours(5))).rateLimited(lifts);
         assertThat(RenewalSchedule.plan(later, NOW.plus(Duration.ofHours(3))).at()).isEqualTo(NOW.plus(Duration.ofHours(5)));
@@ -98,7 +99,7 @@ class RenewalScheduleTest {
         assertThat(s.failures()).isZero();
         assertThat(s.rateLimitedUntil()).isNull();
         assertThat(s.forced()).isFalse();
-        assertThat(RenewalSchedule.plan(s, NOW).reason()).isEqualTo("a third of the lifetime left");
+        assertThat(RenewalSchedule.plan(s, NOW).reason()).isEqualTo("lifetime");
     }
 
     @Test

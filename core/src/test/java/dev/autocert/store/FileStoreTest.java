@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,5 +172,21 @@ class FileStoreTest {
         Files.writeString(store.certificateFolder("a.test").resolve("rate-limited-until"), "tomorrow");
         Assertions.assertThatThrownBy(() -> store.loadRateLimit("a.test"))
                 .hasMessageContaining("rate-limited-until").hasMessageContaining("'tomorrow'").hasMessageContaining("delete it");
+    }
+
+    @Test
+    void aRenewalScheduleIsKeptBesideItsCertificate(@TempDir Path root) throws Exception {
+        FileStore store = new FileStore(root, "changeit");
+        assertThat(store.loadSchedule("a.test")).isEmpty();
+        StoredSchedule ari = new StoredSchedule(new BigInteger("1f2e3d", 16), Instant.parse("2027-02-01T10:15:30.123Z"), "ari-window",
+                Instant.parse("2026-12-03T18:00:00Z"));
+        store.saveSchedule("a.test", ari);
+        assertThat(store.loadSchedule("a.test")).contains(ari);
+        StoredSchedule noAri = new StoredSchedule(BigInteger.TEN, Instant.parse("2027-02-01T00:00:00Z"), "lifetime", null);
+        store.saveSchedule("a.test", noAri);
+        assertThat(store.loadSchedule("a.test")).contains(noAri);
+        Files.writeString(store.certificateFolder("a.test").resolve("schedule"), "serial=zz\n");
+        assertThatThrownBy(() -> store.loadSchedule("a.test")).isInstanceOf(IOException.class)
+                .hasMessageContaining("is not a renewal schedule").hasMessageContaining("delete it");
     }
 }

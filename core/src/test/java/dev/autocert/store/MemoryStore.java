@@ -19,6 +19,8 @@ public final class MemoryStore implements Store {
     public final Map<String, Instant> limits = new ConcurrentHashMap<>();
     /** Account keys by directory. */
     public final Map<URI, KeyPair> accounts = new ConcurrentHashMap<>();
+    /** Renewal decisions by certificate name. */
+    public final Map<String, StoredSchedule> schedules = new ConcurrentHashMap<>();
     private final Path exportFolder;
 
     /** @param exportFolder where {@link #files} says the certificates are (this store never writes there) */
@@ -36,6 +38,8 @@ public final class MemoryStore implements Store {
     @Override public Optional<CertifiedKey> loadCertificate(String name) { return Optional.ofNullable(certificates.get(name)); }
     @Override public void saveCertificate(String name, CertifiedKey certificate) { certificates.put(name, certificate); }
     @Override public Optional<Instant> loadRateLimit(String name) { return Optional.ofNullable(limits.get(name)); }
+    @Override public Optional<StoredSchedule> loadSchedule(String name) { return Optional.ofNullable(schedules.get(name)); }
+    @Override public void saveSchedule(String name, StoredSchedule schedule) { schedules.put(name, schedule); }
 
     @Override
     public void saveRateLimit(String name, Optional<Instant> until) {

@@ -444,6 +444,38 @@ public final class Pebble implements AutoCloseable {
         return m.group(1);
     }
 
+    /**
+     * Pebble's renewal window (ARI) for a certificate it issued, as any client reads it (no account needed).
+     *
+     * @param certId the certificate's ARI id, {@code base64url(AKI keyIdentifier) "." base64url(serial)}
+     * @return the JSON answer, e.g. {@code {"suggestedWindow": {"start": "...", "end": "..."}}}
+     */
+    public String renewalInfo(String certId) {
+        URI uri = URI.create("https://127.0.0.1:" + acmePort + "/draft-ietf-acme-ari-03/renewalInfo/" + certId);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + uri + " -> HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /**
+     * Makes Pebble answer {@code renewalWindowJson} for the certificate's renewal information from now on, e.g. a
+     * window in the past: "renew now", as before a mass revocation.
+     *
+     * @param certificate       a certificate Pebble issued
+     * @param renewalWindowJson the ARI answer, e.g. {@code {"suggestedWindow": {"start": "...", "end": "..."}}}
+     */
+    public void setRenewalInfo(X509Certificate certificate, String renewalWindowJson) {
+        String body = "{\"Certificate\": " + json(Pem.encode(certificate)) + ", \"ARIResponse\": " + json(renewalWindowJson) + "}";
+        URI uri = URI.create("https://127.0.0.1:" + managementPort + "/set-renewal-info/");
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("POST " + uri + " -> HTTP " + r.statusCode() + ": " + r.body());
+        }
+    }
+
     /** Changes the address every DNS A query without a more specific record is answered with. */
     public void setDefaultIPv4(String ip) {
         challtestsrvPost("/set-default-ipv4", "{\"ip\": " + json(ip) + "}");
