@@ -72,6 +72,7 @@ public final class Issuer implements CertificateSource {
     private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
     /** Challenge types that failed last time per name, tried last next time. */
     private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
+    private final ValidationBudget budget = new ValidationBudget();
     /** The challenge type that last validated each name, for status. */
     private final Map<String, ChallengeType> validatedBy = new ConcurrentHashMap<>();
 
@@ -100,6 +101,13 @@ public final class Issuer implements CertificateSource {
     @Override
     public CertifiedKey issue(CertificateSpec spec, @Nullable CertifiedKey replacing) throws DiagnosedException, InterruptedException {
         try {
+            Optional<Instant> spent = budget.spentUntil(spec.domains(), Instant.now());
+            if (spent.isPresent()) {
+                throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.VALIDATION_BUDGET,
+                        "validation failed " + ValidationBudget.FAILURES + " times within the hour for a name of "
+                                + spec.domains() + "; the CA is not asked again before " + spent.get(),
+                        "fix the cause the earlier failures name; Autocert then retries by itself", "domains"), null, spent.get());
+            }
             Login login = accounts.login();
             Order order = order(login, spec, renewalInfo(login) ? replacing : null);
             authorize(order);
@@ -276,6 +284,7 @@ public final class Issuer implements CertificateSource {
                 if (s != Status.VALID) {
                     p.challenge().fetch();
                     failedTypes.computeIfAbsent(p.domain(), d -> EnumSet.noneOf(ChallengeType.class)).add(p.type());
+                    budget.failed(p.domain(), Instant.now());
                     throw new DiagnosedException(p.challenge().getError().map(e -> explain(e, p))
                             .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, p.domain() + ": the authorization ended " + s,
                                     "retrying later", null)), null);

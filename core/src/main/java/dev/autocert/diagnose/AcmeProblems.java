@@ -144,6 +144,9 @@ public final class AcmeProblems {
             if (t instanceof AcmeRateLimitedException r) {
                 return r.getRetryAfter();
             }
+            if (t instanceof DiagnosedException d && d.retryAfter().isPresent()) {
+                return d.retryAfter();
+            }
         }
         return Optional.empty();
     }

@@ -23,6 +23,8 @@ public record Diagnosis(Kind kind, String evidence, String fix, @Nullable String
         ACCOUNT_REJECTED("the CA refused the account", "account-rejected"),
         /** The ACME directory could not be reached. */
         CA_UNREACHABLE("the CA cannot be reached", "ca-unreachable"),
+        /** Five failed validations of a name within the hour: Autocert waits rather than spend the CA's limit. */
+        VALIDATION_BUDGET("the failed-validation budget of a name is spent", "validation-budget"),
         /** The CA rate-limited us. */
         RATE_LIMITED("rate limited by the CA", "rate-limited"),
         /** The {@code profile} setting names a profile the CA's directory does not list. */

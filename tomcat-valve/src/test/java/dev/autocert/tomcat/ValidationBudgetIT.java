@@ -1,0 +1,78 @@
+package dev.autocert.tomcat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.autocert.config.Setting;
+import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.renew.CertificateStatus;
+import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.Pebble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A validation that always fails (another program answers the challenge path with the wrong body) and an
+ * operator pressing {@code renewNow} 20 times with a 100 ms {@code retryDelay}: Pebble sees at most 5 failed
+ * validations of the name in the hour, counted in Pebble's own log, and status names the spent budget.
+ */
+class ValidationBudgetIT {
+
+    private static final Pattern INVALID = Pattern.compile("authz \\S+ set INVALID by completed challenge");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noMoreThanFiveFailedValidationsPerNameAndHourWhateverRenewNowAsks() throws Exception {
+        int caHttpPort = FreePorts.take();
+        HttpServer wrong = HttpServer.create(new InetSocketAddress("127.0.0.1", caHttpPort), 0);
+        wrong.createContext("/", exchange -> {
+            byte[] body = "not the key authorization".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        wrong.start();
+        try (Pebble pebble = Pebble.builder().httpPort(caHttpPort).tlsPort(FreePorts.take()).workDir(dir.resolve("pebble")).start()) {
+            AutocertListener listener = PebbleListener.of(pebble, "budget.test", dir.resolve("store"), FreePorts.take());
+            listener.set(Setting.CHALLENGES, "http-01");
+            listener.set(Setting.RETRY_DELAY, "100ms");
+            listener.set(Setting.PREFLIGHT, "false");
+            try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
+                for (int i = 0; i < 20; i++) {
+                    listener.getAutocert().renewNow("budget.test");
+                    Thread.sleep(250);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        listener.getAutocert().status().get(0).lastError().kind() == Diagnosis.Kind.VALIDATION_BUDGET);
+                Thread.sleep(1000);
+                CertificateStatus status = listener.getAutocert().status().get(0);
+                assertThat(invalidValidations(pebble)).as("failed validations Pebble counted").isEqualTo(5);
+                assertThat(status.lastError().evidence()).contains("validation failed 5 times within the hour");
+                assertThat(status.nextAttempt()).as("when the oldest failure is an hour old")
+                        .isAfter(Instant.now().plus(Duration.ofMinutes(55)));
+            }
+        } finally {
+            wrong.stop(0);
+        }
+    }
+
+    private static int invalidValidations(Pebble pebble) {
+        Matcher m = INVALID.matcher(pebble.pebbleProcess().logTail(100_000));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}
