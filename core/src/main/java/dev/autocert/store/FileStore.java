@@ -1,6 +1,8 @@
 package dev.autocert.store;
 
 import dev.autocert.tls.CertifiedKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -10,10 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -34,6 +42,7 @@ import java.util.stream.Collectors;
  */
 public final class FileStore implements Store {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
     private static final String SCHEDULE = "schedule";
 
     /** The alias of the key entry in every written PKCS#12 keystore. */
@@ -100,16 +109,55 @@ public final class FileStore implements Store {
         AtomicFiles.write(accountFile(directory), Pem.keyPair(keys).getBytes(StandardCharsets.US_ASCII), true);
     }
 
+    /**
+     * Reads {@code keystore.p12}; when it cannot be read (a wrong {@code keystorePassword}, damage) or its key
+     * does not match its certificate, the PEM files of the same folder, if they form a matching pair. When
+     * neither does, the folder is moved aside ({@code <name>.damaged-<time>}) so a new certificate can be
+     * obtained and stored cleanly, and the exception says where it went: a damaged store never fails start-up
+     * and is never read back half-written.
+     */
     @Override
     public Optional<CertifiedKey> loadCertificate(String name) throws IOException {
         Path file = keystoreFile(name);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        String problem;
         try {
-            return Optional.of(Keystores.read(Files.readAllBytes(file), Keystores.PKCS12, KEYSTORE_ALIAS, keystorePassword));
+            CertifiedKey stored = Keystores.read(Files.readAllBytes(file), Keystores.PKCS12, KEYSTORE_ALIAS, keystorePassword);
+            if (stored.keyMatchesLeaf()) {
+                return Optional.of(stored);
+            }
+            problem = "its key does not belong to its certificate";
         } catch (IOException e) {
-            throw new IOException("The keystore " + file + " cannot be read (wrong keystorePassword?): " + e.getMessage(), e);
+            problem = "it cannot be read (wrong keystorePassword, or damaged): " + e.getMessage();
+        }
+        Optional<CertifiedKey> pem = pemPair(certificateFolder(name));
+        if (pem.isPresent()) {
+            LOG.warn("The keystore {} is not usable ({}); serving the matching privkey.pem and fullchain.pem beside it",
+                    file, problem);
+            return pem;
+        }
+        Path aside = certificateFolder(name).resolveSibling(name + ".damaged-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
+        Files.move(certificateFolder(name), aside, StandardCopyOption.ATOMIC_MOVE);
+        throw new IOException("The stored certificate " + name + " is damaged: the keystore " + file + " " + problem
+                + ", and the PEM files beside it are no matching pair; moved the folder aside to " + aside
+                + " and a new certificate is obtained");
+    }
+
+    private static Optional<CertifiedKey> pemPair(Path folder) {
+        try {
+            List<X509Certificate> chain = Pem.readCertificates(Files.readString(folder.resolve("fullchain.pem"), StandardCharsets.US_ASCII));
+            if (chain.isEmpty()) {
+                return Optional.empty();
+            }
+            PrivateKey key = Pem.readPrivateKey(Files.readString(folder.resolve("privkey.pem"), StandardCharsets.US_ASCII),
+                    chain.get(0).getPublicKey().getAlgorithm());
+            CertifiedKey pair = new CertifiedKey(key, chain);
+            return pair.keyMatchesLeaf() ? Optional.of(pair) : Optional.empty();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

@@ -110,6 +110,22 @@ public final class Pem {
         throw last != null ? last : new GeneralSecurityException("unsupported key");
     }
 
+    /**
+     * @param pem       text with a {@code PRIVATE KEY} block (PKCS#8), as {@link #privateKey(PrivateKey)} writes it
+     * @param algorithm the key's algorithm, e.g. {@code EC} (its certificate's public key says which)
+     * @return the key
+     * @throws GeneralSecurityException when the text holds no such key
+     */
+    public static PrivateKey readPrivateKey(String pem, String algorithm) throws GeneralSecurityException {
+        Matcher m = BLOCK.matcher(pem);
+        while (m.find()) {
+            if (m.group(1).equals("PRIVATE KEY")) {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(m.group(2))));
+            }
+        }
+        throw new GeneralSecurityException("no PRIVATE KEY block");
+    }
+
     private static String block(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)

@@ -1,6 +1,9 @@
 package dev.autocert.tls;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -28,6 +31,27 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
     /** @return the end-entity certificate */
     public X509Certificate leaf() {
         return chain.get(0);
+    }
+
+    /**
+     * @return whether the private key belongs to the leaf's public key (a signature made with one verifies with
+     *         the other): a store read back after a crash must never pair a key with another certificate
+     */
+    public boolean keyMatchesLeaf() {
+        String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        try {
+            byte[] probe = "autocert key check".getBytes(StandardCharsets.US_ASCII);
+            Signature sign = Signature.getInstance(algorithm);
+            sign.initSign(key);
+            sign.update(probe);
+            byte[] signature = sign.sign();
+            Signature verify = Signature.getInstance(algorithm);
+            verify.initVerify(leaf().getPublicKey());
+            verify.update(probe);
+            return verify.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false; // keys of different algorithms, or unusable: no match
+        }
     }
 
     /** @return when the leaf expires */

@@ -121,9 +121,10 @@ class FileStoreTest {
     }
 
     @Test
-    void wrongKeystorePasswordNamesTheSetting() throws IOException {
+    void wrongKeystorePasswordNamesTheSettingWhenNoPemPairStandsIn() throws IOException {
         Path root = tmp.resolve("store");
         new FileStore(root, "first").saveCertificate("a.test", SelfSigned.temporary(List.of("a.test"), KeyType.EC256));
+        Files.delete(root.resolve("certificates/a.test/privkey.pem"));
         FileStore other = new FileStore(root, "second");
         assertThatThrownBy(() -> other.loadCertificate("a.test"))
                 .isInstanceOf(IOException.class)
@@ -188,5 +189,33 @@ class FileStoreTest {
         Files.writeString(store.certificateFolder("a.test").resolve("schedule"), "serial=zz\n");
         assertThatThrownBy(() -> store.loadSchedule("a.test")).isInstanceOf(IOException.class)
                 .hasMessageContaining("is not a renewal schedule").hasMessageContaining("delete it");
+    }
+
+    @Test
+    void anUnreadableKeystoreFallsBackToTheMatchingPemPair() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        CertifiedKey cert = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        store.saveCertificate("a.test", cert);
+        assertThat(new FileStore(tmp.resolve("store"), "another password").loadCertificate("a.test"))
+                .as("a mistyped keystorePassword still serves the certificate").get()
+                .satisfies(k -> assertThat(k.leaf()).isEqualTo(cert.leaf()));
+        Files.write(store.keystoreFile("a.test"), new byte[] {1, 2, 3});
+        assertThat(store.loadCertificate("a.test")).get().satisfies(k -> assertThat(k.leaf()).isEqualTo(cert.leaf()));
+    }
+
+    @Test
+    void aDamagedFolderIsMovedAsideAndNeverReadBackMismatched() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        CertifiedKey cert = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        CertifiedKey other = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        store.saveCertificate("a.test", cert);
+        // a crash between two files: the key of one certificate beside the chain of another, everywhere
+        store.saveCertificate("a.test", new CertifiedKey(other.key(), cert.chain()));
+        assertThatThrownBy(() -> store.loadCertificate("a.test")).isInstanceOf(IOException.class)
+                .hasMessageContaining("its key does not belong to its certificate").hasMessageContaining("moved the folder aside to");
+        try (var names = Files.list(tmp.resolve("store/certificates"))) {
+            assertThat(names.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("a.test.damaged-");
+        }
+        assertThat(store.loadCertificate("a.test")).as("the next start obtains a new one").isEmpty();
     }
 }
