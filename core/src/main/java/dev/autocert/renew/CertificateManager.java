@@ -45,6 +45,7 @@ public final class CertificateManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
     /** Listeners hear of failures at most this often per certificate. */
     static final Duration FAILURE_NOTICE_INTERVAL = Duration.ofHours(1);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** After the CA could not say when to renew, it is asked again this much later. */
     static final Duration RENEWAL_INFO_RETRY = Duration.ofHours(1);
     /** Listeners hear of an expiring certificate at most this often. */
@@ -166,8 +167,10 @@ public final class CertificateManager implements AutoCloseable {
             return;
         }
         AtomicInteger n = new AtomicInteger();
+        // "autocert-<instance>-<thread>": the threads of one manager are told apart from another's (a redeployed WAR)
+        int instance = INSTANCES.incrementAndGet();
         executor = Executors.newScheduledThreadPool(config.maxConcurrentOrders(), r -> {
-            Thread t = new Thread(r, "autocert-" + n.incrementAndGet());
+            Thread t = new Thread(r, "autocert-" + instance + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
