@@ -5,26 +5,33 @@ import dev.autocert.challenge.BoardSolvers;
 import dev.autocert.challenge.ChallengeBoard;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.challenge.Http01Responder;
+import dev.autocert.challenge.SharedAnswers;
+import dev.autocert.challenge.SharedSolver;
 import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
+import dev.autocert.renew.CertificateSource;
+import dev.autocert.renew.LeasedIssuance;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.renew.HookCommands;
 import dev.autocert.status.ServingConnector;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.tls.CertifiedKey;
-import dev.autocert.store.FileStore;
+import dev.autocert.store.ClusterStore;
 import dev.autocert.store.Store;
+import dev.autocert.store.Stores;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.LiveCertificates;
 
 import javax.net.ssl.X509ExtendedKeyManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -51,16 +58,26 @@ public final class Autocert implements AutoCloseable {
     private final HookCommands hooks;
     private final Dns01Solver dns01;
     private final List<ServingConnector> connectors = new CopyOnWriteArrayList<>();
+    /** The store when it is shared by a cluster of nodes, else {@code null}. */
+    private final ClusterStore cluster;
+    /** Whether this instance opened the store (and closes it). */
+    private final boolean ownsStore;
+    private volatile boolean watching;
 
-    private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store) {
+    private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store, boolean ownsStore) {
         this.config = config;
         this.store = store;
+        this.ownsStore = ownsStore;
+        this.cluster = store instanceof ClusterStore c ? c : null;
+        if (cluster != null) {
+            board.fallBackTo(new SharedAnswers(cluster.challenges()));
+        }
         List<ChallengeSolver> solvers = new ArrayList<>();
         if (answerable.contains(ChallengeType.HTTP_01)) {
-            solvers.add(BoardSolvers.http01(board));
+            solvers.add(shared(BoardSolvers.http01(board)));
         }
         if (answerable.contains(ChallengeType.TLS_ALPN_01)) {
-            solvers.add(BoardSolvers.tlsAlpn01(board));
+            solvers.add(shared(BoardSolvers.tlsAlpn01(board)));
         }
         // TLS-SNI-01 is legacy: only when the user asks for it by name
         if (answerable.contains(ChallengeType.TLS_SNI_01) && config.challenges().contains(ChallengeType.TLS_SNI_01)) {
@@ -73,7 +90,9 @@ public final class Autocert implements AutoCloseable {
             solvers.add(dns01);
         }
         this.issuer = new Issuer(config, store, solvers);
-        this.manager = new CertificateManager(config, store, issuer, live);
+        CertificateSource source = cluster == null ? issuer
+                : new LeasedIssuance(issuer, cluster, store, this::served, Duration.ofSeconds(1));
+        this.manager = new CertificateManager(config, store, source, live);
         this.hooks = new HookCommands(config, store);
         if (hooks.any()) {
             manager.addListener(hooks);
@@ -86,7 +105,7 @@ public final class Autocert implements AutoCloseable {
      * @return a new, not yet started instance
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable) {
-        return create(config, answerable, new FileStore(config.storage(), config.keystorePassword()));
+        return new Autocert(config, copy(answerable), Stores.open(config), true);
     }
 
     /**
@@ -96,7 +115,21 @@ public final class Autocert implements AutoCloseable {
      * @return a new, not yet started instance on that store
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable, Store store) {
-        return new Autocert(config, answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable), store);
+        return new Autocert(config, copy(answerable), store, false);
+    }
+
+    private static Set<ChallengeType> copy(Set<ChallengeType> answerable) {
+        return answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable);
+    }
+
+    /** The certificate this node serves under {@code name} (for the lease's "has another node renewed it?"). */
+    private Optional<CertifiedKey> served(String name) {
+        return manager.current(name);
+    }
+
+    /** In a cluster, an answer goes to the shared store too, so whichever node the CA reaches can give it. */
+    private ChallengeSolver shared(ChallengeSolver onBoard) {
+        return cluster == null ? onBoard : new SharedSolver(onBoard, cluster.challenges());
     }
 
     /** @return the settings */
@@ -156,9 +189,16 @@ public final class Autocert implements AutoCloseable {
         return manager.loadStored();
     }
 
-    /** Starts issuing and renewing in the background. */
+    /**
+     * Starts issuing and renewing in the background; in a cluster, also takes up the certificates other nodes
+     * store.
+     */
     public void start() {
         manager.start();
+        if (cluster != null && !watching) {
+            watching = true;
+            cluster.watch(manager::adoptStored);
+        }
     }
 
     /**
@@ -240,6 +280,13 @@ public final class Autocert implements AutoCloseable {
         issuer.close();
         if (dns01 != null) {
             dns01.close();
+        }
+        if (ownsStore && store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing a store releases connections; nothing is lost when it fails
+            }
         }
     }
 }
