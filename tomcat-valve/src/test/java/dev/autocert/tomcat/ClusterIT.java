@@ -1,0 +1,170 @@
+package dev.autocert.tomcat;
+
+import dev.autocert.status.AutocertJmx;
+import dev.autocert.testkit.AcceptanceTestSupport;
+import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.Pebble;
+import dev.autocert.testkit.Postgres;
+import dev.autocert.testkit.RoundRobinProxy;
+import dev.autocert.testkit.TlsProbe;
+import dev.autocert.testkit.TomcatDistribution;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three real Tomcat distribution processes with the drop-in JAR, one PostgreSQL store, behind a round-robin
+ * TCP proxy that Pebble's HTTP-01 port points at: every validation lands on whichever node is next, so nodes
+ * answer tokens other nodes published. Each certificate is ordered exactly once (Pebble's log counts the
+ * orders), every node serves it, forced renewals cost exactly one order each, and a renewal asked of all
+ * three nodes at once still costs one.
+ */
+class ClusterIT extends AcceptanceTestSupport {
+
+    private static final List<String> NAMES = List.of("a.test", "b.test", "c.test");
+    private static final int NODES = 3;
+    private static final int RENEWALS = 10;
+
+    private final List<Node> nodes = new ArrayList<>();
+    private Postgres pg;
+    private RoundRobinProxy proxy;
+
+    /** One Tomcat of the cluster. */
+    private record Node(TomcatDistribution tomcat, int httpPort, int httpsPort, int jmxPort) {
+        void renewNow(String name) throws Exception {
+            try (JMXConnector jmx = JMXConnectorFactory.connect(
+                    new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
+                MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+                mbeans.invoke(AutocertJmx.objectName(tomcat.base().resolve("conf/autocert"), name), "renewNow",
+                        new Object[0], new String[0]);
+            }
+        }
+    }
+
+    @Override
+    protected AutoCloseable server() {
+        return () -> {
+            for (Node n : nodes) {
+                n.tomcat().close();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+            if (pg != null) {
+                pg.close();
+            }
+        };
+    }
+
+    @Test
+    void threeNodesOrderEachCertificateOnceAnswerEachOthersChallengesAndAllServeIt() throws Exception {
+        pg = Postgres.start();
+        String url = pg.createDatabase("cluster");
+        List<Integer> httpPorts = List.of(FreePorts.take(), FreePorts.take(), FreePorts.take());
+        proxy = RoundRobinProxy.start(httpPorts);
+        pebble = Pebble.builder().httpPort(proxy.port()).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
+        Path storageKey = work.resolve("storage.key");
+        Files.createDirectories(work);
+        Files.writeString(storageKey, Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)));
+        for (int i = 0; i < NODES; i++) {
+            int jmxPort = FreePorts.take();
+            int https = FreePorts.take();
+            TomcatDistribution tomcat = new TomcatDistribution(Path.of(System.getProperty("tomcat.home")),
+                    work.resolve("node" + i), httpPorts.get(i), FreePorts.take()).dropIn(Path.of(System.getProperty("autocert.jar")));
+            tomcat.insertIntoServer("<Listener className=\"dev.autocert.tomcat.AutocertListener\" domains=\""
+                    + String.join(";", NAMES) + "\" acceptTerms=\"true\" httpsPort=\"" + https + "\" httpsAddress=\"127.0.0.1\""
+                    + " storage=\"" + url + "\" storageUser=\"" + pg.user() + "\" storagePassword=\"" + pg.password() + "\""
+                    + " storageKey=\"" + storageKey + "\" preflight=\"false\""
+                    + " directory=\"" + pebble.directoryUrl() + "\" caTrust=\"" + pebble.caTrustPem() + "\"/>");
+            tomcat.jvmOption("-Dcom.sun.management.jmxremote.port=" + jmxPort)
+                    .jvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
+                    .jvmOption("-Dcom.sun.management.jmxremote.host=127.0.0.1")
+                    .jvmOption("-Djava.rmi.server.hostname=127.0.0.1")
+                    .jvmOption("-Dcom.sun.management.jmxremote.authenticate=false")
+                    .jvmOption("-Dcom.sun.management.jmxremote.ssl=false");
+            nodes.add(new Node(tomcat, httpPorts.get(i), https, jmxPort));
+        }
+
+        // all three start at once and race for the same three certificates
+        long started = System.nanoTime();
+        CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n.tomcat()::start))
+                .toArray(CompletableFuture[]::new)).join();
+        List<X509Certificate> roots = pebble.roots();
+        for (String name : NAMES) {
+            awaitEveryNodeServesOther(name, null, roots);
+        }
+        System.out.printf("[measure] 3 nodes start -> 3 certificates served by every node: %.2f s%n",
+                (System.nanoTime() - started) / 1e9);
+        assertThat(pebble.ordersPlaced()).as("one order per certificate for the whole cluster").isEqualTo(NAMES.size());
+        assertThat(pebble.validationsFailed()).isZero();
+        for (int port : httpPorts) {
+            assertThat(proxy.connectionsTo(port)).as("validations reached node on " + port).isPositive();
+        }
+        assertThat(pg.psql("cluster", "SELECT count(*) FROM autocert_certificates WHERE private_key LIKE 'aes-gcm:%'"))
+                .as("keys encrypted at rest").isEqualTo("3");
+        assertThat(pg.psql("cluster", "SELECT count(*) FROM autocert_challenges")).as("answers removed after validation").isEqualTo("0");
+
+        // forced renewals, each asked of another node: one order each, every node swaps the new one in live
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < RENEWALS; i++) {
+            String name = NAMES.get(i % NAMES.size());
+            BigInteger before = serial(nodes.get(0), name, roots);
+            long t0 = System.nanoTime();
+            nodes.get(i % NODES).renewNow(name);
+            awaitEveryNodeServesOther(name, before, roots);
+            seconds.add((System.nanoTime() - t0) / 1e9);
+        }
+        seconds.sort(null);
+        System.out.printf("[measure] forced renewal on one node -> all 3 nodes serve it: p50 %.2f s, max %.2f s (%d renewals)%n",
+                seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1), RENEWALS);
+        assertThat(pebble.ordersPlaced()).as("exactly one order per forced renewal").isEqualTo(NAMES.size() + RENEWALS);
+
+        // a renewal asked of every node at once is still one order
+        BigInteger before = serial(nodes.get(0), "a.test", roots);
+        for (Node n : nodes) {
+            n.renewNow("a.test");
+        }
+        awaitEveryNodeServesOther("a.test", before, roots);
+        Thread.sleep(3000); // a second order would have started by now
+        assertThat(pebble.ordersPlaced()).as("one order for three simultaneous requests").isEqualTo(NAMES.size() + RENEWALS + 1);
+        assertThat(pebble.validationsFailed()).isZero();
+        for (Node n : nodes) {
+            assertThat(n.tomcat().console()).doesNotContain("SEVERE");
+        }
+    }
+
+    private static BigInteger serial(Node node, String name, List<X509Certificate> roots) throws Exception {
+        return TlsProbe.javaHandshake("127.0.0.1", node.httpsPort(), name, roots).get(0).getSerialNumber();
+    }
+
+    /** Waits until every node serves one and the same valid chain for {@code name}, whose serial is not {@code old}. */
+    private void awaitEveryNodeServesOther(String name, BigInteger old, List<X509Certificate> roots) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
+            Set<BigInteger> served = new HashSet<>();
+            for (Node n : nodes) {
+                List<X509Certificate> chain = TlsProbe.javaHandshake("127.0.0.1", n.httpsPort(), name, roots);
+                TlsProbe.verifyChain(chain, roots, name);
+                served.add(chain.get(0).getSerialNumber());
+            }
+            assertThat(served).hasSize(1).doesNotContain(old);
+        });
+    }
+}
