@@ -86,6 +86,32 @@ class CertificateManagerTest {
     }
 
     @Test
+    void aNewerCertificateAnotherNodeStoredIsServedAndToldAsFreshAnOlderOneIsNot() throws Exception {
+        CertifiedKey mine = dev.autocert.TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(10)),
+                clock.instant().plus(Duration.ofDays(80)), "a.test");
+        store.saveCertificate("a.test", mine);
+        manager("a.test").loadStored();
+        manager.start();
+        assertThat(manager.adoptStored("a.test")).as("the same certificate").isFalse();
+
+        CertifiedKey older = dev.autocert.TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(20)),
+                clock.instant().plus(Duration.ofDays(70)), "a.test");
+        store.saveCertificate("a.test", older);
+        assertThat(manager.adoptStored("a.test")).as("an older one").isFalse();
+
+        CertifiedKey newer = dev.autocert.TestCerts.selfSigned(clock.instant().minus(Duration.ofMinutes(1)),
+                clock.instant().plus(Duration.ofDays(90)), "a.test");
+        store.saveCertificate("a.test", newer);
+        assertThat(manager.adoptStored("a.test")).isTrue();
+        assertThat(live.lookup("a.test")).containsSame(newer);
+        assertThat(manager.current("a.test")).containsSame(newer);
+        assertThat(manager.status().get(0).notAfter()).isEqualTo(newer.notAfter());
+        assertThat(told).containsExactly("loaded a.test", "issued a.test"); // adapters swap it into their keystores
+        assertThat(manager.adoptStored("unknown.test")).isFalse();
+        assertThat(source.issued).hasValue(0);
+    }
+
+    @Test
     void aMissingCertificateIsIssuedStoredServedAndTold() throws Exception {
         assertThat(manager("a.test,www.a.test").anyDue()).isTrue();
         manager.start();
