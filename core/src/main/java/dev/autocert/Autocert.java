@@ -1,5 +1,6 @@
 package dev.autocert;
 
+import dev.autocert.acme.AccountThumbprint;
 import dev.autocert.acme.Issuer;
 import dev.autocert.challenge.BoardSolvers;
 import dev.autocert.challenge.ChallengeBoard;
@@ -51,7 +52,7 @@ public final class Autocert implements AutoCloseable {
     private final AutocertConfig config;
     private final ChallengeBoard board = new ChallengeBoard();
     private final LiveCertificates live = new LiveCertificates();
-    private final Http01Responder http01 = new Http01Responder(board);
+    private final Http01Responder http01;
     private final Store store;
     private final CertificateManager manager;
     private final Issuer issuer;
@@ -90,6 +91,9 @@ public final class Autocert implements AutoCloseable {
             solvers.add(dns01);
         }
         this.issuer = new Issuer(config, store, solvers);
+        this.http01 = config.http01Stateless()
+                ? new Http01Responder(board, new AccountThumbprint(store, config.directory())::current)
+                : new Http01Responder(board);
         CertificateSource source = cluster == null ? issuer
                 : new LeasedIssuance(issuer, cluster, store, this::served, Duration.ofSeconds(1));
         this.manager = new CertificateManager(config, store, source, live);

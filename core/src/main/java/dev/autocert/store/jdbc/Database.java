@@ -137,8 +137,20 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the connection. The driver registered itself with {@link DriverManager} when its class was loaded;
+     * a registration from this class loader is undone, so a redeployed webapp leaves no driver behind.
+     */
     @Override
     public synchronized void close() {
         closeQuietly();
+        ClassLoader own = Database.class.getClassLoader();
+        DriverManager.drivers().filter(d -> d.getClass().getClassLoader() == own).forEach(d -> {
+            try {
+                DriverManager.deregisterDriver(d);
+            } catch (SQLException | SecurityException e) {
+                LOG.debug("Cannot deregister the JDBC driver {}", d.getClass().getName(), e);
+            }
+        });
     }
 }
