@@ -74,8 +74,12 @@ class ClusterIT extends AcceptanceTestSupport {
         };
     }
 
-    @Test
-    void threeNodesOrderEachCertificateOnceAnswerEachOthersChallengesAndAllServeIt() throws Exception {
+    /**
+     * Lays out three nodes on one fresh database behind the proxy, Pebble validating through it.
+     *
+     * @param extra listener attributes besides the cluster's
+     */
+    private void cluster(String extra) throws Exception {
         pg = Postgres.start();
         String url = pg.createDatabase("cluster");
         List<Integer> httpPorts = List.of(FreePorts.take(), FreePorts.take(), FreePorts.take());
@@ -85,28 +89,42 @@ class ClusterIT extends AcceptanceTestSupport {
         Files.createDirectories(work);
         Files.writeString(storageKey, Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)));
         for (int i = 0; i < NODES; i++) {
-            int jmxPort = FreePorts.take();
-            int https = FreePorts.take();
-            TomcatDistribution tomcat = new TomcatDistribution(Path.of(System.getProperty("tomcat.home")),
-                    work.resolve("node" + i), httpPorts.get(i), FreePorts.take()).dropIn(Path.of(System.getProperty("autocert.jar")));
-            tomcat.insertIntoServer("<Listener className=\"dev.autocert.tomcat.AutocertListener\" domains=\""
-                    + String.join(";", NAMES) + "\" acceptTerms=\"true\" httpsPort=\"" + https + "\" httpsAddress=\"127.0.0.1\""
-                    + " storage=\"" + url + "\" storageUser=\"" + pg.user() + "\" storagePassword=\"" + pg.password() + "\""
-                    + " storageKey=\"" + storageKey + "\" preflight=\"false\""
-                    + " directory=\"" + pebble.directoryUrl() + "\" caTrust=\"" + pebble.caTrustPem() + "\"/>");
-            tomcat.jvmOption("-Dcom.sun.management.jmxremote.port=" + jmxPort)
-                    .jvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
-                    .jvmOption("-Dcom.sun.management.jmxremote.host=127.0.0.1")
-                    .jvmOption("-Djava.rmi.server.hostname=127.0.0.1")
-                    .jvmOption("-Dcom.sun.management.jmxremote.authenticate=false")
-                    .jvmOption("-Dcom.sun.management.jmxremote.ssl=false");
-            nodes.add(new Node(tomcat, httpPorts.get(i), https, jmxPort));
+            addNode(i, httpPorts.get(i), "storage=\"" + url + "\" storageUser=\"" + pg.user() + "\" storagePassword=\""
+                    + pg.password() + "\" storageKey=\"" + storageKey + "\" " + extra);
         }
+    }
 
-        // all three start at once and race for the same three certificates
-        long started = System.nanoTime();
+    private void addNode(int i, int httpPort, String attributes) throws Exception {
+        int jmxPort = FreePorts.take();
+        int https = FreePorts.take();
+        TomcatDistribution tomcat = new TomcatDistribution(Path.of(System.getProperty("tomcat.home")),
+                work.resolve("node" + i), httpPort, FreePorts.take()).dropIn(Path.of(System.getProperty("autocert.jar")));
+        tomcat.insertIntoServer("<Listener className=\"dev.autocert.tomcat.AutocertListener\" domains=\""
+                + String.join(";", NAMES) + "\" acceptTerms=\"true\" httpsPort=\"" + https + "\" httpsAddress=\"127.0.0.1\""
+                + " preflight=\"false\" " + attributes
+                + " directory=\"" + pebble.directoryUrl() + "\" caTrust=\"" + pebble.caTrustPem() + "\"/>");
+        tomcat.jvmOption("-Dcom.sun.management.jmxremote.port=" + jmxPort)
+                .jvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
+                .jvmOption("-Dcom.sun.management.jmxremote.host=127.0.0.1")
+                .jvmOption("-Djava.rmi.server.hostname=127.0.0.1")
+                .jvmOption("-Dcom.sun.management.jmxremote.authenticate=false")
+                .jvmOption("-Dcom.sun.management.jmxremote.ssl=false");
+        nodes.add(new Node(tomcat, httpPort, https, jmxPort));
+    }
+
+    /** Starts every node at once (they race for the same certificates). */
+    private void startAll() {
         CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n.tomcat()::start))
                 .toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Test
+    void threeNodesOrderEachCertificateOnceAnswerEachOthersChallengesAndAllServeIt() throws Exception {
+        cluster("");
+        List<Integer> httpPorts = nodes.stream().map(Node::httpPort).toList();
+        // all three start at once and race for the same three certificates
+        long started = System.nanoTime();
+        startAll();
         List<X509Certificate> roots = pebble.roots();
         for (String name : NAMES) {
             awaitEveryNodeServesOther(name, null, roots);
@@ -149,6 +167,77 @@ class ClusterIT extends AcceptanceTestSupport {
         for (Node n : nodes) {
             assertThat(n.tomcat().console()).doesNotContain("SEVERE");
         }
+    }
+
+    @Test
+    void withTheDatabaseStoppedEveryNodeKeepsServingNobodyOrdersAndTheClusterRecovers() throws Exception {
+        cluster("retryDelay=\"2s\"");
+        startAll();
+        List<X509Certificate> roots = pebble.roots();
+        for (String name : NAMES) {
+            awaitEveryNodeServesOther(name, null, roots);
+        }
+        BigInteger before = serial(nodes.get(0), "a.test", roots);
+        int orders = pebble.ordersPlaced();
+
+        pg.stop();
+        nodes.get(1).renewNow("a.test"); // due now, but its lease cannot be read
+        long downUntil = System.nanoTime() + Duration.ofSeconds(12).toNanos(); // "a minute", shortened
+        while (System.nanoTime() < downUntil) {
+            for (Node n : nodes) {
+                for (String name : NAMES) {
+                    TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", n.httpsPort(), name, roots), roots, name);
+                }
+            }
+            Thread.sleep(500);
+        }
+        assertThat(pebble.ordersPlaced()).as("no node orders while the lease cannot be read").isEqualTo(orders);
+        assertThat(nodes.get(1).tomcat().console()).contains("no node orders without it");
+
+        pg.startServer();
+        awaitEveryNodeServesOther("a.test", before, roots);
+        assertThat(pebble.ordersPlaced()).as("the renewal, once, after the database is back").isEqualTo(orders + 1);
+        for (Node n : nodes) {
+            String console = n.tomcat().console();
+            assertThat(count(console, "does not answer")).as("told once per change, node " + n.httpsPort()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(n.tomcat().console(), "answers again") == 1);
+            assertThat(console).doesNotContain("SEVERE");
+        }
+    }
+
+    @Test
+    void statelessHttp01NeedsNoSharedStoreBehindTheBalancer() throws Exception {
+        List<Integer> httpPorts = List.of(FreePorts.take(), FreePorts.take(), FreePorts.take());
+        proxy = RoundRobinProxy.start(httpPorts);
+        pebble = Pebble.builder().httpPort(proxy.port()).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
+        java.security.KeyPair account = dev.autocert.config.KeyType.EC256.generate(); // the one key every node is given
+        for (int i = 0; i < NODES; i++) {
+            addNode(i, httpPorts.get(i), "http01Stateless=\"true\"");
+            new dev.autocert.store.FileStore(nodes.get(i).tomcat().base().resolve("conf/autocert"), "changeit")
+                    .saveAccountKey(java.net.URI.create(pebble.directoryUrl()), account);
+        }
+        startAll();
+        List<X509Certificate> roots = pebble.roots();
+        for (String name : NAMES) {
+            for (Node n : nodes) {
+                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> TlsProbe.verifyChain(
+                        TlsProbe.javaHandshake("127.0.0.1", n.httpsPort(), name, roots), roots, name));
+            }
+        }
+        // each node ordered its own (no shared store), and every validation, on whichever node it landed, passed
+        assertThat(pebble.ordersPlaced()).isEqualTo(NODES * NAMES.size());
+        assertThat(pebble.validationsFailed()).isZero();
+        for (int port : httpPorts) {
+            assertThat(proxy.connectionsTo(port)).isPositive();
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static BigInteger serial(Node node, String name, List<X509Certificate> roots) throws Exception {

@@ -55,18 +55,34 @@ final class Database implements AutoCloseable {
      * @throws IOException naming the database and what went wrong (never the password)
      */
     synchronized <T> T run(Work<T> work) throws IOException {
+        boolean reused = connection != null;
         try {
-            if (connection == null || connection.isClosed()) {
-                connection = open();
-            }
-            T result = work.run(connection);
-            changed(true, null);
-            return result;
-        } catch (SQLException e) {
+            return attempt(work);
+        } catch (SQLException first) {
             closeQuietly();
-            changed(false, e);
-            throw new IOException("the cluster database " + url + " failed: " + e.getMessage(), e);
+            if (reused) {
+                // a connection kept from before may have died with a database restart: one more try on a new one
+                // (every statement of the store may run twice: upserts, deletes by key, reads)
+                try {
+                    return attempt(work);
+                } catch (SQLException again) {
+                    closeQuietly();
+                    changed(false, again);
+                    throw new IOException("the cluster database " + url + " failed: " + again.getMessage(), again);
+                }
+            }
+            changed(false, first);
+            throw new IOException("the cluster database " + url + " failed: " + first.getMessage(), first);
         }
+    }
+
+    private <T> T attempt(Work<T> work) throws SQLException, IOException {
+        if (connection == null || connection.isClosed()) {
+            connection = open();
+        }
+        T result = work.run(connection);
+        changed(true, null);
+        return result;
     }
 
     /** @return a new connection of its own (for LISTEN, which holds one) */
