@@ -1,8 +1,10 @@
 package dev.autocert.config;
 
+import java.io.IOException;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -305,8 +307,8 @@ public final class AutocertConfig {
         boolean fromFile = file != null && Files.isRegularFile(file);
         if (fromFile) {
             try {
-                text = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).trim();
-            } catch (java.io.IOException e) {
+                text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
                 throw new ConfigException("storageKey", "names a file that cannot be read: " + value,
                         "make it readable by the server's user (and nobody else: chmod 600)");
             }

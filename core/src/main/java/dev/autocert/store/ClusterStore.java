@@ -1,6 +1,7 @@
 package dev.autocert.store;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -24,7 +25,7 @@ public interface ClusterStore {
     Optional<Lease> tryLease(String name) throws IOException;
 
     /** @return how long a lease lasts unless its holder renews it */
-    java.time.Duration leaseTime();
+    Duration leaseTime();
 
     /** @return the challenge answers every node of the cluster can read */
     SharedChallenges challenges();

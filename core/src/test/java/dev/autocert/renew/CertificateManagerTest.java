@@ -1,5 +1,6 @@
 package dev.autocert.renew;
 
+import dev.autocert.TestCerts;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.KeyType;
@@ -87,19 +88,19 @@ class CertificateManagerTest {
 
     @Test
     void aNewerCertificateAnotherNodeStoredIsServedAndToldAsFreshAnOlderOneIsNot() throws Exception {
-        CertifiedKey mine = dev.autocert.TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(10)),
+        CertifiedKey mine = TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(10)),
                 clock.instant().plus(Duration.ofDays(80)), "a.test");
         store.saveCertificate("a.test", mine);
         manager("a.test").loadStored();
         manager.start();
         assertThat(manager.adoptStored("a.test")).as("the same certificate").isFalse();
 
-        CertifiedKey older = dev.autocert.TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(20)),
+        CertifiedKey older = TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(20)),
                 clock.instant().plus(Duration.ofDays(70)), "a.test");
         store.saveCertificate("a.test", older);
         assertThat(manager.adoptStored("a.test")).as("an older one").isFalse();
 
-        CertifiedKey newer = dev.autocert.TestCerts.selfSigned(clock.instant().minus(Duration.ofMinutes(1)),
+        CertifiedKey newer = TestCerts.selfSigned(clock.instant().minus(Duration.ofMinutes(1)),
                 clock.instant().plus(Duration.ofDays(90)), "a.test");
         store.saveCertificate("a.test", newer);
         assertThat(manager.adoptStored("a.test")).isTrue();

@@ -527,10 +527,10 @@ public final class Pebble implements AutoCloseable {
 
     private int countLog(String marker) {
         try {
-            return (int) java.nio.file.Files.readAllLines(pebble.logFile(), java.nio.charset.StandardCharsets.UTF_8).stream()
+            return (int) Files.readAllLines(pebble.logFile(), StandardCharsets.UTF_8).stream()
                     .filter(l -> l.contains(marker)).count();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read Pebble's log " + pebble.logFile(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Pebble's log " + pebble.logFile(), e);
         }
     }
 

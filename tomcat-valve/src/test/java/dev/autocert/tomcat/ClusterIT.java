@@ -1,6 +1,8 @@
 package dev.autocert.tomcat;
 
+import dev.autocert.config.KeyType;
 import dev.autocert.status.AutocertJmx;
+import dev.autocert.store.FileStore;
 import dev.autocert.testkit.AcceptanceTestSupport;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.Pebble;
@@ -15,8 +17,10 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -210,11 +214,11 @@ class ClusterIT extends AcceptanceTestSupport {
         List<Integer> httpPorts = List.of(FreePorts.take(), FreePorts.take(), FreePorts.take());
         proxy = RoundRobinProxy.start(httpPorts);
         pebble = Pebble.builder().httpPort(proxy.port()).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
-        java.security.KeyPair account = dev.autocert.config.KeyType.EC256.generate(); // the one key every node is given
+        KeyPair account = KeyType.EC256.generate(); // the one key every node is given
         for (int i = 0; i < NODES; i++) {
             addNode(i, httpPorts.get(i), "http01Stateless=\"true\"");
-            new dev.autocert.store.FileStore(nodes.get(i).tomcat().base().resolve("conf/autocert"), "changeit")
-                    .saveAccountKey(java.net.URI.create(pebble.directoryUrl()), account);
+            new FileStore(nodes.get(i).tomcat().base().resolve("conf/autocert"), "changeit")
+                    .saveAccountKey(URI.create(pebble.directoryUrl()), account);
         }
         startAll();
         List<X509Certificate> roots = pebble.roots();

@@ -4,9 +4,9 @@ import dev.autocert.config.ChallengeType;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.ClusterStore;
 import dev.autocert.store.FileStore;
+import dev.autocert.testkit.Postgres;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
-import dev.autocert.testkit.Postgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +61,7 @@ class JdbcStoreTest {
 
     private static byte[] aesKey(int fill) {
         byte[] key = new byte[32];
-        java.util.Arrays.fill(key, (byte) fill);
+        Arrays.fill(key, (byte) fill);
         return key;
     }
 
