@@ -4,12 +4,14 @@ import dev.autocert.acme.AccountThumbprint;
 import dev.autocert.acme.Issuer;
 import dev.autocert.challenge.BoardSolvers;
 import dev.autocert.challenge.ChallengeBoard;
+import dev.autocert.challenge.ChallengePolicy;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.challenge.Http01Responder;
 import dev.autocert.challenge.SharedAnswers;
 import dev.autocert.challenge.SharedSolver;
 import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
@@ -26,6 +28,8 @@ import dev.autocert.store.Store;
 import dev.autocert.store.Stores;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.LiveCertificates;
+import dev.autocert.tls.SelfSigned;
+import org.jspecify.annotations.Nullable;
 
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.time.Duration;
@@ -58,6 +62,7 @@ public final class Autocert implements AutoCloseable {
     private final Issuer issuer;
     private final HookCommands hooks;
     private final Dns01Solver dns01;
+    private final List<ChallengeType> answered;
     private final List<ServingConnector> connectors = new CopyOnWriteArrayList<>();
     /** The store when it is shared by a cluster of nodes, else {@code null}. */
     private final ClusterStore cluster;
@@ -73,24 +78,19 @@ public final class Autocert implements AutoCloseable {
         if (cluster != null) {
             board.fallBackTo(new SharedAnswers(cluster.challenges()));
         }
+        ChallengePolicy policy = ChallengePolicy.of(config, answerable);
+        this.answered = policy.usable();
+        this.dns01 = answered.contains(ChallengeType.DNS_01) ? new Dns01Solver(config.dns()) : null;
         List<ChallengeSolver> solvers = new ArrayList<>();
-        if (answerable.contains(ChallengeType.HTTP_01)) {
-            solvers.add(shared(BoardSolvers.http01(board)));
+        for (ChallengeType type : answered) {
+            solvers.add(switch (type) {
+                case HTTP_01 -> shared(BoardSolvers.http01(board));
+                case TLS_ALPN_01 -> shared(BoardSolvers.tlsAlpn01(board));
+                case TLS_SNI_01 -> BoardSolvers.tlsSni01(board);
+                case DNS_01 -> dns01;
+            });
         }
-        if (answerable.contains(ChallengeType.TLS_ALPN_01)) {
-            solvers.add(shared(BoardSolvers.tlsAlpn01(board)));
-        }
-        // TLS-SNI-01 is legacy: only when the user asks for it by name
-        if (answerable.contains(ChallengeType.TLS_SNI_01) && config.challenges().contains(ChallengeType.TLS_SNI_01)) {
-            solvers.add(BoardSolvers.tlsSni01(board));
-        }
-        // DNS-01 needs no container support: available whenever a publisher is configured, tried after the
-        // others for plain names (unless challenges says otherwise) and the only choice for wildcards
-        this.dns01 = config.dns().enabled() ? new Dns01Solver(config.dns()) : null;
-        if (dns01 != null) {
-            solvers.add(dns01);
-        }
-        this.issuer = new Issuer(config, store, solvers);
+        this.issuer = new Issuer(config, store, policy, solvers);
         this.http01 = config.http01Stateless()
                 ? new Http01Responder(board, new AccountThumbprint(store, config.directory())::current)
                 : new Http01Responder(board);
@@ -105,7 +105,9 @@ public final class Autocert implements AutoCloseable {
 
     /**
      * @param config     validated settings
-     * @param answerable the challenge types the container can answer (its connectors and routes)
+     * @param answerable what the container can serve: {@link ChallengeType#HTTP_01} (an HTTP connector reaching
+     *                   the challenge path) and/or {@link ChallengeType#TLS_ALPN_01} (a TLS connector whose
+     *                   certificate Autocert picks per handshake); {@link ChallengePolicy} derives the rest
      * @return a new, not yet started instance
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable) {
@@ -114,7 +116,7 @@ public final class Autocert implements AutoCloseable {
 
     /**
      * @param config     validated settings
-     * @param answerable the challenge types the container can answer (its connectors and routes)
+     * @param answerable what the container can serve, as for {@link #create(AutocertConfig, Set)}
      * @param store      where accounts, certificates and schedules survive restarts
      * @return a new, not yet started instance on that store
      */
@@ -126,11 +128,6 @@ public final class Autocert implements AutoCloseable {
         return answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable);
     }
 
-    /** The certificate this node serves under {@code name} (for the lease's "has another node renewed it?"). */
-    private Optional<CertifiedKey> served(String name) {
-        return manager.current(name);
-    }
-
     /** In a cluster, an answer goes to the shared store too, so whichever node the CA reaches can give it. */
     private ChallengeSolver shared(ChallengeSolver onBoard) {
         return cluster == null ? onBoard : new SharedSolver(onBoard, cluster.challenges());
@@ -139,6 +136,11 @@ public final class Autocert implements AutoCloseable {
     /** @return the settings */
     public AutocertConfig config() {
         return config;
+    }
+
+    /** @return the challenge types this instance answers, in default preference order */
+    public List<ChallengeType> challengeTypes() {
+        return answered;
     }
 
     /** @return the pending challenge answers */
@@ -165,7 +167,7 @@ public final class Autocert implements AutoCloseable {
      * @param delegate the container's key manager for names Autocert does not manage, or {@code null}
      * @return a key manager that serves Autocert's certificates and challenge answers per handshake
      */
-    public AutocertKeyManager keyManager(X509ExtendedKeyManager delegate) {
+    public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate) {
         return new AutocertKeyManager(delegate, live, board, null);
     }
 
@@ -175,7 +177,7 @@ public final class Autocert implements AutoCloseable {
      *                    nor the delegate covers
      * @return a key manager like {@link #keyManager(X509ExtendedKeyManager)} with that default
      */
-    public AutocertKeyManager keyManager(X509ExtendedKeyManager delegate, String defaultName) {
+    public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate, @Nullable String defaultName) {
         return new AutocertKeyManager(delegate, live, board, defaultName);
     }
 
@@ -221,8 +223,9 @@ public final class Autocert implements AutoCloseable {
      * @throws DiagnosedException when nothing is served under that name or the CA refuses
      */
     public void revoke(String name, String reason) throws DiagnosedException {
-        CertifiedKey current = manager.current(name).orElseThrow(() -> new DiagnosedException(new Diagnosis(
-                Diagnosis.Kind.CA_ERROR, "no certificate is served under the name " + name, "name a managed certificate", null), null));
+        CertifiedKey current = served(name).orElseThrow(() -> new DiagnosedException(new Diagnosis(
+                Diagnosis.Kind.INVALID_REQUEST, "no issued certificate is served under the name " + name,
+                "name a managed certificate that has been issued", null), null));
         issuer.revoke(current.leaf(), reason);
         manager.renewNow(name);
     }
@@ -271,9 +274,34 @@ public final class Autocert implements AutoCloseable {
         return connectors.stream().filter(ServingConnector::serving).map(ServingConnector::name).toList();
     }
 
-    /** @return the certificate manager, for adapters that need the served certificate of a name */
-    public CertificateManager manager() {
-        return manager;
+    /**
+     * @param name a managed certificate's name ({@link CertificateSpec#name()})
+     * @return the issued or stored certificate served under it; never a placeholder
+     */
+    public Optional<CertifiedKey> served(String name) {
+        return live.served(name);
+    }
+
+    /**
+     * Serves a temporary self-signed certificate for every managed certificate that serves nothing yet (call
+     * after {@link #loadStored}), so a TLS connector starts and completes handshakes before the first
+     * issuance; the issued certificate replaces it on the next handshake. Status and JMX never show it.
+     */
+    public void servePlaceholders() {
+        config.certificates().forEach(this::serving);
+    }
+
+    /**
+     * @param spec a managed certificate
+     * @return what its handshakes get now: the issued or stored certificate, else its placeholder (served
+     *         here if none was yet), for connectors that need a keystore file before they start
+     */
+    public CertifiedKey serving(CertificateSpec spec) {
+        Optional<CertifiedKey> now = live.serving(spec.name());
+        if (now.isEmpty()) {
+            live.servePlaceholder(spec.name(), SelfSigned.temporary(spec.domains(), config.keyType()));
+        }
+        return now.orElseGet(() -> live.serving(spec.name()).orElseThrow());
     }
 
     /** Stops the background work; served certificates stay served, DNS-01 records still published are deleted. */

@@ -109,8 +109,7 @@ public final class BenchServer {
             TomcatWiring.addValve(tomcat.getEngine(), autocert, null, null);
         }
         Context ctx = tomcat.addContext("", webroot.toAbsolutePath().toString());
-        Tomcat.addServlet(ctx, "default", new DefaultServlet());
-        ctx.addServletMappingDecoded("/", "default");
+        Tomcat.addServlet(ctx, "default", new DefaultServlet()).addMapping("/");
         ctx.addMimeMapping("html", "text/html");
         ctx.addWelcomeFile("index.html");
 

@@ -1,7 +1,7 @@
 package dev.autocert.bench;
 
-import dev.autocert.store.AtomicFiles;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.Keystores;
 import dev.autocert.tls.CertifiedKey;
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
@@ -34,7 +34,7 @@ final class KeystoreReloadSwap implements CertificateSwap {
 
     @Override
     public void store(CertifiedKey next) throws IOException {
-        AtomicFiles.write(keystore, FileStore.pkcs12(next, password), true);
+        Keystores.write(keystore, next, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, password);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.autocert.acme;
 
-import dev.autocert.renew.CertificateSource;
+import dev.autocert.challenge.ChallengePolicy;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
@@ -9,16 +9,19 @@ import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.diagnose.Preflight;
-import org.shredzone.acme4j.challenge.Http01Challenge;
+import dev.autocert.renew.CertificateSource;
 import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
+import org.jspecify.annotations.Nullable;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
-import org.shredzone.acme4j.RevocationReason;
 import org.shredzone.acme4j.OrderBuilder;
+import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.RevocationReason;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -51,6 +55,7 @@ public final class Issuer implements CertificateSource {
     private final Preflight preflight;
     /** How long an order that is done waits for its self-check to finish (a few names, each bounded by its timeouts). */
     private static final Duration PREFLIGHT_WAIT = Duration.ofSeconds(15);
+    private final ChallengePolicy policy;
     private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
     /** Challenge types that failed last time per name, tried last next time. */
     private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
@@ -60,10 +65,12 @@ public final class Issuer implements CertificateSource {
     /**
      * @param config  the settings
      * @param store   where the account key lives
-     * @param solvers the challenge types this server can answer, in default preference order
+     * @param policy  which challenge answers which authorization
+     * @param solvers one solver for each of the policy's {@linkplain ChallengePolicy#usable() usable} types
      */
-    public Issuer(AutocertConfig config, Store store, List<ChallengeSolver> solvers) {
+    public Issuer(AutocertConfig config, Store store, ChallengePolicy policy, List<ChallengeSolver> solvers) {
         this.config = config;
+        this.policy = policy;
         this.accounts = new Accounts(config, store);
         this.preflight = Preflight.of(config);
         for (ChallengeSolver s : solvers) {
@@ -132,7 +139,7 @@ public final class Issuer implements CertificateSource {
      * @return the challenge types that last validated them here, e.g. {@code [http-01]}; empty before any
      */
     @Override
-    public java.util.List<String> validatedBy(java.util.List<String> domains) {
+    public List<String> validatedBy(List<String> domains) {
         return domains.stream().map(d -> validatedBy.get(d.startsWith("*.") ? d.substring(2) : d))
                 .filter(java.util.Objects::nonNull).map(ChallengeType::acmeName).distinct().toList();
     }
@@ -173,7 +180,7 @@ public final class Issuer implements CertificateSource {
                 return r;
             }
         }
-        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.CA_ERROR, "'" + reason + "' is not a revocation reason",
+        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.INVALID_REQUEST, "'" + reason + "' is not a revocation reason",
                 "use unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation", null), null);
     }
 
@@ -221,7 +228,7 @@ public final class Issuer implements CertificateSource {
     }
 
     /** @return the thread fetching each HTTP-01 answer through the public name, or {@code null} when there is none to do */
-    private Thread startPreflight(List<Pending> pending) {
+    private @Nullable Thread startPreflight(List<Pending> pending) {
         if (!config.preflight() || pending.stream().noneMatch(p -> p.type() == ChallengeType.HTTP_01)) {
             return null;
         }
@@ -270,7 +277,7 @@ public final class Issuer implements CertificateSource {
     }
 
     /** The CA's words on a failed challenge; for DNS-01 the fix is about the TXT record, not about reachability. */
-    private static Diagnosis explain(org.shredzone.acme4j.Problem problem, Pending p) {
+    private static Diagnosis explain(Problem problem, Pending p) {
         Diagnosis d = AcmeProblems.explain(problem, p.domain());
         if (p.type() != ChallengeType.DNS_01 || d.kind() == Diagnosis.Kind.RATE_LIMITED) {
             return d;
@@ -282,33 +289,9 @@ public final class Issuer implements CertificateSource {
     }
 
     private ChallengeType choose(Authorization auth, String domain) throws DiagnosedException {
-        if (auth.isWildcard()) {
-            // RFC 8555 §7.1.3: a wildcard is validated by dns-01 only
-            if (solvers.containsKey(ChallengeType.DNS_01) && auth.findChallenge(ChallengeType.DNS_01.acmeName()).isPresent()) {
-                return ChallengeType.DNS_01;
-            }
-            String offered = auth.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
-            throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.NO_USABLE_CHALLENGE,
-                    domain + ": a wildcard needs dns-01; the CA offers [" + offered + "] and this server "
-                            + (solvers.containsKey(ChallengeType.DNS_01) ? "can answer dns-01" : "has no DNS-01 publisher"),
-                    "set dnsHook or rfc2136Server so Autocert can publish the TXT record", "dnsHook"), null);
-        }
-        List<ChallengeType> order = new ArrayList<>(config.challenges().isEmpty()
-                ? List.copyOf(solvers.keySet()) : config.challenges());
-        Set<ChallengeType> failed = failedTypes.getOrDefault(domain, Set.of());
-        order.sort((a, b) -> Boolean.compare(failed.contains(a), failed.contains(b)));
-        for (ChallengeType type : order) {
-            if (solvers.containsKey(type) && auth.findChallenge(type.acmeName()).isPresent()) {
-                return type;
-            }
-        }
-        String offered = auth.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
-        throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.NO_USABLE_CHALLENGE,
-                domain + ": the CA offers [" + offered + "], this server can answer " + solvers.keySet().stream()
-                        .map(ChallengeType::acmeName).collect(Collectors.toList()) + " and challenges="
-                        + config.challenges().stream().map(ChallengeType::acmeName).collect(Collectors.toList()),
-                "allow a type both sides support in challenges, or give the container a connector for it",
-                "challenges"), null);
+        Set<ChallengeType> offered = auth.getChallenges().stream().map(Challenge::getType).map(ChallengeType::ofAcmeName)
+                .flatMap(Optional::stream).collect(Collectors.toCollection(() -> EnumSet.noneOf(ChallengeType.class)));
+        return policy.choose(domain, offered, failedTypes.getOrDefault(domain, Set.of()));
     }
 
     private record Pending(String domain, ChallengeType type, Authorization auth, Challenge challenge,

@@ -26,7 +26,7 @@ public final class BoardSolvers {
 
             @Override
             public Published publish(String domain, Challenge challenge) {
-                Http01Challenge http = (Http01Challenge) challenge;
+                Http01Challenge http = ChallengeSolver.as(challenge, Http01Challenge.class);
                 board.putHttp01(http.getToken(), http.getAuthorization());
                 return () -> board.removeHttp01(http.getToken());
             }
@@ -46,7 +46,7 @@ public final class BoardSolvers {
 
             @Override
             public Published publish(String domain, Challenge challenge) {
-                TlsAlpn01Challenge alpn = (TlsAlpn01Challenge) challenge;
+                TlsAlpn01Challenge alpn = ChallengeSolver.as(challenge, TlsAlpn01Challenge.class);
                 board.putTlsAlpn01(domain, SelfSigned.tlsAlpn01(domain, alpn.getAuthorization()));
                 return () -> board.removeTlsAlpn01(domain);
             }
@@ -66,7 +66,7 @@ public final class BoardSolvers {
 
             @Override
             public Published publish(String domain, Challenge challenge) {
-                String keyAuthorization = ((TokenChallenge) challenge).getAuthorization();
+                String keyAuthorization = ChallengeSolver.as(challenge, TokenChallenge.class).getAuthorization();
                 String name = SelfSigned.tlsSni01Name(keyAuthorization);
                 board.putTlsSni01(name, SelfSigned.tlsSni01(keyAuthorization));
                 return () -> board.removeTlsSni01(name);

@@ -22,6 +22,20 @@ public interface ChallengeSolver {
      */
     Published publish(String domain, Challenge challenge) throws Exception;
 
+    /**
+     * @param challenge a challenge the issuer hands to the solver of its type
+     * @param type      the acme4j class of that type
+     * @param <T>       that class
+     * @return the challenge as that class
+     * @throws IllegalArgumentException when the issuer handed over another type (a bug, not a CA's doing)
+     */
+    static <T extends Challenge> T as(Challenge challenge, Class<T> type) {
+        if (!type.isInstance(challenge)) {
+            throw new IllegalArgumentException("a " + challenge.getType() + " challenge reached the solver of " + type.getSimpleName());
+        }
+        return type.cast(challenge);
+    }
+
     /** Removes a published answer. */
     @FunctionalInterface
     interface Published extends AutoCloseable {

@@ -22,4 +22,17 @@ public enum Adapter {
     public String description() {
         return description;
     }
+
+    /**
+     * @param setting a setting
+     * @return how an administrator of this adapter writes it: {@code statusPath} (a Tomcat attribute),
+     *         {@code jetty.autocert.statusPath}, {@code autocert.statusPath}
+     */
+    public String nameOf(Setting setting) {
+        return switch (this) {
+            case TOMCAT -> setting.key();
+            case JETTY -> "jetty.autocert." + setting.key();
+            case WAR -> "autocert." + setting.key();
+        };
+    }
 }

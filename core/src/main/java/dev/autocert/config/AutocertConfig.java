@@ -503,6 +503,22 @@ public final class AutocertConfig {
         return Optional.ofNullable(statusRole);
     }
 
+    /**
+     * Settings that are valid one by one but do nothing together, for the adapter to log as warnings at start.
+     *
+     * @param adapter the adapter reading them, for how the message spells the settings
+     * @return one message per such combination, each naming the setting to add; empty when there is none
+     */
+    public List<String> ineffective(Adapter adapter) {
+        List<String> out = new ArrayList<>();
+        if (statusRole != null && statusPath == null) {
+            out.add(adapter.nameOf(Setting.STATUS_ROLE) + " '" + statusRole + "' has no effect without "
+                    + adapter.nameOf(Setting.STATUS_PATH) + ": set " + adapter.nameOf(Setting.STATUS_PATH) + "="
+                    + Setting.STATUS_PATH.example() + " to publish the status page");
+        }
+        return out;
+    }
+
     /** @return the DNS-01 settings; {@link DnsSettings#enabled()} tells whether a publisher is configured */
     public DnsSettings dns() {
         return dns;

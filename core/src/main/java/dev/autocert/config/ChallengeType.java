@@ -1,6 +1,7 @@
 package dev.autocert.config;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** The ACME challenge types Autocert can answer. */
 public enum ChallengeType {
@@ -22,6 +23,19 @@ public enum ChallengeType {
     /** @return the type's name in ACME, e.g. {@code http-01} */
     public String acmeName() {
         return acmeName;
+    }
+
+    /**
+     * @param acmeName a type name a CA offers, e.g. {@code http-01}
+     * @return the matching type, empty for a type Autocert does not know (a CA's own)
+     */
+    public static Optional<ChallengeType> ofAcmeName(String acmeName) {
+        for (ChallengeType t : values()) {
+            if (t.acmeName.equals(acmeName)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.autocert.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -124,7 +126,7 @@ final class Checks {
     }
 
     /** @return the path, or {@code null} when the value cannot be one (a NUL character, say) */
-    static Path path(String value) {
+    static @Nullable Path path(String value) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
@@ -132,7 +134,7 @@ final class Checks {
         }
     }
 
-    private static Integer wholeNumber(String value) {
+    private static @Nullable Integer wholeNumber(String value) {
         try {
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {

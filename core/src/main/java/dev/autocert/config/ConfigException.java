@@ -1,5 +1,7 @@
 package dev.autocert.config;
 
+import dev.autocert.docs.Troubleshooting;
+
 /**
  * A setting is missing or wrong. The message names the setting, what is wrong with it and how to
  * fix it, so that one log line is enough for an administrator.
@@ -7,6 +9,8 @@ package dev.autocert.config;
 public final class ConfigException extends Exception {
 
     private static final long serialVersionUID = 1L;
+    /** The heading of the troubleshooting page that explains bad settings. */
+    static final String BAD_SETTING = "bad-setting";
 
     private final String setting;
     private final String problem;
@@ -18,7 +22,7 @@ public final class ConfigException extends Exception {
      * @param fix     what to do, e.g. "set domains=\"example.com\""
      */
     public ConfigException(String setting, String problem, String fix) {
-        super("Setting '" + setting + "' " + problem + ". Fix: " + fix);
+        super(Troubleshooting.line("Setting '" + setting + "' " + problem, fix, null, BAD_SETTING));
         this.setting = setting;
         this.problem = problem;
         this.fix = fix;

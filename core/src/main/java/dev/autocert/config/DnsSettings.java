@@ -1,5 +1,7 @@
 package dev.autocert.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.net.IDN;
 import java.net.Inet6Address;
@@ -221,7 +223,7 @@ public final class DnsSettings {
         return v;
     }
 
-    private static TsigKey tsigKey(Map<Setting, String> s) throws ConfigException {
+    private static @Nullable TsigKey tsigKey(Map<Setting, String> s) throws ConfigException {
         String file = s.get(Setting.RFC2136_TSIG_KEY_FILE);
         String name = s.get(Setting.RFC2136_TSIG_KEY_NAME);
         String secret = s.get(Setting.RFC2136_TSIG_SECRET);

@@ -1,5 +1,8 @@
 package dev.autocert.diagnose;
 
+import dev.autocert.docs.Troubleshooting;
+import org.jspecify.annotations.Nullable;
+
 /**
  * What went wrong, in words: the problem, the evidence, the fix and the setting involved. One
  * diagnosis is one log line and one status entry; its {@link Kind} names the heading of
@@ -10,7 +13,7 @@ package dev.autocert.diagnose;
  * @param fix      what the administrator should do
  * @param setting  the setting involved, or {@code null}
  */
-public record Diagnosis(Kind kind, String evidence, String fix, String setting) {
+public record Diagnosis(Kind kind, String evidence, String fix, @Nullable String setting) {
 
     /** The classic problems, by name, each with its anchor in {@value Troubleshooting#PAGE}. */
     public enum Kind {
@@ -40,6 +43,14 @@ public record Diagnosis(Kind kind, String evidence, String fix, String setting) 
         NO_USABLE_CHALLENGE("no challenge type this server can answer", "no-usable-challenge"),
         /** The store cannot be written or read. */
         STORAGE_FAILED("the certificate store cannot be written", "store-not-writable"),
+        /** An operator's request (JMX, status page, embedding code) names no managed certificate or an unknown value. */
+        INVALID_REQUEST("the request cannot be carried out", "invalid-request"),
+        /** A webapp (WAR install) that is not the root context: the CA's HTTP-01 requests never reach it. */
+        HTTP01_NOT_AT_ROOT("HTTP-01 cannot reach this webapp", "war-not-at-root"),
+        /** The WAR install wrote the connector keystore, but no TLS connector of the container reads it. */
+        CONNECTOR_NOT_FOUND("no TLS connector reads the connector keystore", "war-no-connector"),
+        /** Writing a connector keystore, or asking the container to reload it, failed. */
+        CONNECTOR_UPDATE_FAILED("the new certificate could not be handed to the TLS connector", "war-connector-update-failed"),
         /** Any other problem document from the CA. */
         CA_ERROR("the CA reported an error", "ca-error"),
         /** A timeout waiting for the CA. */
@@ -77,7 +88,7 @@ public record Diagnosis(Kind kind, String evidence, String fix, String setting) 
 
     /** @return the whole diagnosis as one log line, ending with the setting and where the problem is explained */
     public String message() {
-        return kind.title() + ": " + evidence + ". Fix: " + fix + " " + Troubleshooting.reference(setting, kind.anchor());
+        return Troubleshooting.line(kind.title() + ": " + evidence, fix, setting, kind.anchor());
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.autocert.diagnose;
 
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.DnsSettings;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
@@ -12,6 +14,7 @@ import org.xbill.DNS.Type;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,13 +23,16 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The self-check before the CA is asked: fetch our own HTTP-01 answer through the public name, the
- * way the CA will (resolve the name, connect to port 80 of that address, {@code Host:} the name).
+ * The self-check beside the CA's validation: fetch our own HTTP-01 answer through the public name, the
+ * way the CA does (resolve AAAA and A records, through every configured {@code dnsResolver} in turn; connect
+ * to port 80 of an IPv6 address first, falling back to the next address only when the connection fails;
+ * {@code Host:} the name).
  * Advisory only — a NAT without hairpinning can make a working setup fail here — but when it
  * fails, the log says why before the CA's failed-validation budget is spent.
  */
@@ -64,28 +70,43 @@ public final class Preflight {
      */
     public static Preflight of(AutocertConfig config) {
         List<DnsSettings.HostPort> resolvers = config.dns().resolvers();
-        Resolver resolver = resolvers.isEmpty() ? name -> List.of(InetAddress.getAllByName(name)) : name -> {
-            DnsSettings.HostPort server = resolvers.get(0);
-            SimpleResolver r = new SimpleResolver(server.host());
-            r.setPort(server.port());
-            r.setTimeout(TIMEOUT);
+        Resolver resolver = resolvers.isEmpty() ? name -> List.of(InetAddress.getAllByName(name)) : dnsResolver(resolvers);
+        return new Preflight(resolver, config.httpChallengePort());
+    }
+
+    /**
+     * @param servers DNS servers, asked in turn until one answers (dnsjava's extended resolver)
+     * @return a resolver of AAAA and A records through them, IPv6 first as Let's Encrypt tries them
+     */
+    static Resolver dnsResolver(List<DnsSettings.HostPort> servers) {
+        return name -> {
+            List<org.xbill.DNS.Resolver> each = new ArrayList<>();
+            for (DnsSettings.HostPort server : servers) {
+                SimpleResolver r = new SimpleResolver(server.host());
+                r.setPort(server.port());
+                r.setTimeout(TIMEOUT);
+                each.add(r);
+            }
+            ExtendedResolver resolver = new ExtendedResolver(each);
+            resolver.setTimeout(TIMEOUT);
             List<InetAddress> out = new ArrayList<>();
-            try {
-                Lookup lookup = new Lookup(name, Type.A);
-                lookup.setResolver(r);
-                lookup.setCache(null);
-                Record[] records = lookup.run();
-                if (records != null) {
-                    for (Record rec : records) {
-                        out.add(((ARecord) rec).getAddress());
+            for (int type : new int[] {Type.AAAA, Type.A}) {
+                try {
+                    Lookup lookup = new Lookup(name, type);
+                    lookup.setResolver(resolver);
+                    lookup.setCache(null);
+                    Record[] records = lookup.run();
+                    if (records != null) {
+                        for (Record rec : records) {
+                            out.add(rec instanceof AAAARecord v6 ? v6.getAddress() : ((ARecord) rec).getAddress());
+                        }
                     }
+                } catch (TextParseException e) {
+                    throw new UnknownHostException(name);
                 }
-            } catch (TextParseException e) {
-                throw new UnknownHostException(name);
             }
             return out;
         };
-        return new Preflight(resolver, config.httpChallengePort());
     }
 
     /**
@@ -107,8 +128,22 @@ public final class Preflight {
                     "preflight: " + domain + " does not resolve from this server",
                     "create A/AAAA records for " + domain + " pointing at this server", "domains"));
         }
-        InetAddress address = addresses.get(0);
-        String where = address.getHostAddress() + ":" + port;
+        // like Let's Encrypt: IPv6 first, the next address only when the connection fails, not when one answers wrongly
+        List<InetAddress> ordered = addresses.stream()
+                .sorted(Comparator.comparing((InetAddress a) -> !(a instanceof Inet6Address))).toList();
+        Optional<Diagnosis> firstFailure = Optional.empty();
+        for (InetAddress address : ordered) {
+            Optional<Diagnosis> result = checkAt(address, domain, path, keyAuthorization);
+            if (result.isEmpty() || result.get().kind() != Diagnosis.Kind.CONNECTION_FAILED) {
+                return result;
+            }
+            firstFailure = firstFailure.or(() -> result);
+        }
+        return firstFailure;
+    }
+
+    private Optional<Diagnosis> checkAt(InetAddress address, String domain, String path, String keyAuthorization) {
+        String where = (address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress()) + ":" + port;
         Response response;
         try {
             response = get(address, domain, path);

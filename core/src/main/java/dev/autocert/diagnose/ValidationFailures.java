@@ -1,5 +1,7 @@
 package dev.autocert.diagnose;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -46,7 +48,7 @@ public final class ValidationFailures {
      * @param name   the identifier that failed
      * @return the diagnosis, or {@code null} when the text matches no classic problem
      */
-    public Diagnosis explain(String type, String detail, String name) {
+    public @Nullable Diagnosis explain(String type, String detail, String name) {
         String lower = detail.toLowerCase(Locale.ROOT);
         String evidence = name + ": the CA says \"" + detail + "\"";
         InetAddress used = addressUsed(detail);
@@ -101,7 +103,7 @@ public final class ValidationFailures {
         return null;
     }
 
-    static InetAddress addressUsed(String detail) {
+    static @Nullable InetAddress addressUsed(String detail) {
         Matcher leading = LEADING_ADDRESS.matcher(detail);
         if (leading.find()) {
             try {

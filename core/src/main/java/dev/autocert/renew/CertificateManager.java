@@ -59,7 +59,6 @@ public final class CertificateManager implements AutoCloseable {
     /** Mutable state of one certificate; guarded by its own monitor. */
     private static final class Managed {
         final CertificateSpec spec;
-        CertifiedKey current;
         ScheduleState state = ScheduleState.NOTHING_SERVED;
         Diagnosis lastError;
         RenewalSchedule.Plan next;
@@ -78,7 +77,7 @@ public final class CertificateManager implements AutoCloseable {
      * @param config the settings
      * @param store  where certificates survive restarts
      * @param source how certificates are obtained
-     * @param live   where served certificates are installed
+     * @param live   where served certificates are installed, and the one place that holds them
      */
     public CertificateManager(AutocertConfig config, Store store, CertificateSource source, LiveCertificates live) {
         this(config, store, source, live, Clock.systemUTC());
@@ -216,8 +215,9 @@ public final class CertificateManager implements AutoCloseable {
         }
         CertifiedKey key = stored.get();
         synchronized (m) {
-            if (m.running || m.current != null && (m.current.leaf().equals(key.leaf())
-                    || key.notBefore().isBefore(m.current.notBefore()))) {
+            CertifiedKey current = live.served(name).orElse(null);
+            if (m.running || current != null && (current.leaf().equals(key.leaf())
+                    || key.notBefore().isBefore(current.notBefore()))) {
                 return false;
             }
             install(m, key);
@@ -250,27 +250,14 @@ public final class CertificateManager implements AutoCloseable {
         List<CertificateStatus> out = new ArrayList<>();
         for (Managed m : managed.values()) {
             synchronized (m) {
+                CertifiedKey current = live.served(m.spec.name()).orElse(null);
                 out.add(new CertificateStatus(m.spec.name(), m.spec.domains(),
-                        m.current == null ? null : m.current.notAfter(), m.next == null ? null : m.next.at(),
+                        current == null ? null : current.notAfter(), m.next == null ? null : m.next.at(),
                         m.next == null ? null : m.next.reason(), m.state.failures(), m.lastError,
                         source.validatedBy(m.spec.domains()), List.of()));
             }
         }
         return out;
-    }
-
-    /**
-     * @param name a certificate's name
-     * @return the certificate being served under that name, if any
-     */
-    public Optional<CertifiedKey> current(String name) {
-        Managed m = managed.get(name);
-        if (m == null) {
-            return Optional.empty();
-        }
-        synchronized (m) {
-            return Optional.ofNullable(m.current);
-        }
     }
 
     private void schedule(Managed m, RenewalSchedule.Plan plan) {
@@ -285,7 +272,6 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private void run(Managed m) {
-        CertifiedKey before;
         synchronized (m) {
             Instant now = clock.instant();
             if (!RenewalSchedule.attemptNow(m.state, now)) {
@@ -294,8 +280,8 @@ public final class CertificateManager implements AutoCloseable {
             }
             m.state = m.state.forced(false);
             m.running = true;
-            before = m.current;
         }
+        CertifiedKey before = live.served(m.spec.name()).orElse(null);
         try {
             LOG.info("{} certificate for {}", before == null ? "Obtaining" : "Renewing", m.spec.domains());
             CertifiedKey issued = source.issue(m.spec);
@@ -342,6 +328,7 @@ public final class CertificateManager implements AutoCloseable {
         RenewalSchedule.Plan plan;
         int failures;
         boolean tellFailure;
+        CertifiedKey current = live.served(m.spec.name()).orElse(null);
         CertifiedKey expiring;
         synchronized (m) {
             m.running = false;
@@ -354,8 +341,8 @@ public final class CertificateManager implements AutoCloseable {
             if (tellFailure) {
                 m.lastFailureNotice = now;
             }
-            expiring = m.current != null && isExpiring(m.current, now)
-                    && RenewalSchedule.noticeDue(m.lastExpiryNotice, EXPIRY_NOTICE_INTERVAL, now) ? m.current : null;
+            expiring = current != null && isExpiring(current, now)
+                    && RenewalSchedule.noticeDue(m.lastExpiryNotice, EXPIRY_NOTICE_INTERVAL, now) ? current : null;
             if (expiring != null) {
                 m.lastExpiryNotice = now;
             }
@@ -392,11 +379,10 @@ public final class CertificateManager implements AutoCloseable {
                     config.renewBefore().get(), lifetime);
         }
         synchronized (m) {
-            m.current = key;
+            live.install(m.spec.name(), key);
             m.state = m.state.served(policy.renewAt(key), policy.reason(key),
                     new HashSet<>(key.dnsNames()).equals(new HashSet<>(m.spec.domains())));
         }
-        live.install(key);
     }
 
     private void tellInstalled(Managed m, CertifiedKey key, boolean fresh) {

@@ -1,6 +1,7 @@
 package dev.autocert.renew;
 
 import dev.autocert.diagnose.Diagnosis;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.List;
  * @param servedBy    the TLS connectors serving it now, by the container's names; empty when none is running
  *                    or no certificate is served yet
  */
-public record CertificateStatus(String name, List<String> domains, Instant notAfter, Instant nextAttempt,
-                                String nextReason, int failures, Diagnosis lastError, List<String> validatedBy,
+public record CertificateStatus(String name, List<String> domains, @Nullable Instant notAfter, @Nullable Instant nextAttempt,
+                                @Nullable String nextReason, int failures, @Nullable Diagnosis lastError, List<String> validatedBy,
                                 List<String> servedBy) {
 
     /** @return this snapshot, served by {@code connectors} when it has a certificate to serve */

@@ -2,6 +2,7 @@ package dev.autocert.status;
 
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -25,9 +26,9 @@ public final class StatusJson {
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"name\": ").append(quote(s.name()));
         sb.append(", \"domains\": ").append(s.domains().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
-        sb.append(", \"notAfter\": ").append(s.notAfter() == null ? "null" : quote(s.notAfter().toString()));
-        sb.append(", \"nextAttempt\": ").append(s.nextAttempt() == null ? "null" : quote(s.nextAttempt().toString()));
-        sb.append(", \"nextReason\": ").append(s.nextReason() == null ? "null" : quote(s.nextReason()));
+        sb.append(", \"notAfter\": ").append(quoteOrNull(s.notAfter()));
+        sb.append(", \"nextAttempt\": ").append(quoteOrNull(s.nextAttempt()));
+        sb.append(", \"nextReason\": ").append(quoteOrNull(s.nextReason()));
         sb.append(", \"validatedBy\": ").append(s.validatedBy().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
         sb.append(", \"servedBy\": ").append(s.servedBy().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
         sb.append(", \"failures\": ").append(s.failures());
@@ -39,10 +40,14 @@ public final class StatusJson {
                     .append(", \"problem\": ").append(quote(d.kind().title()))
                     .append(", \"evidence\": ").append(quote(d.evidence()))
                     .append(", \"fix\": ").append(quote(d.fix()))
-                    .append(", \"setting\": ").append(d.setting() == null ? "null" : quote(d.setting()))
+                    .append(", \"setting\": ").append(quoteOrNull(d.setting()))
                     .append(", \"help\": ").append(quote(d.kind().help())).append('}');
         }
         return sb.append('}').toString();
+    }
+
+    private static String quoteOrNull(@Nullable Object value) {
+        return value == null ? "null" : quote(value.toString());
     }
 
     static String quote(String text) {

@@ -36,6 +36,9 @@ public final class AtomicFiles {
      */
     public static void write(Path target, byte[] content, boolean secret) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException("Cannot write " + target + ": it names no file inside a folder");
+        }
         createPrivateDirectories(dir);
         Path tmp = POSIX
                 ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp",

@@ -2,8 +2,6 @@ package dev.autocert.store;
 
 import dev.autocert.tls.CertifiedKey;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -108,26 +99,9 @@ public final class FileStore implements Store {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        byte[] bytes = Files.readAllBytes(file);
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try {
-                ks.load(new ByteArrayInputStream(bytes), keystorePassword);
-            } catch (IOException e) {
-                // PKCS12 reports a wrong password (and a damaged file) as an IOException, not a GeneralSecurityException
-                throw new IOException("The keystore " + file + " cannot be read (wrong keystorePassword?): " + e.getMessage(), e);
-            }
-            Key key = ks.getKey(KEYSTORE_ALIAS, keystorePassword);
-            Certificate[] chain = ks.getCertificateChain(KEYSTORE_ALIAS);
-            if (!(key instanceof PrivateKey) || chain == null || chain.length == 0) {
-                throw new IOException("The keystore " + file + " has no '" + KEYSTORE_ALIAS + "' key entry");
-            }
-            List<X509Certificate> certs = new ArrayList<>();
-            for (Certificate c : chain) {
-                certs.add((X509Certificate) c);
-            }
-            return Optional.of(new CertifiedKey((PrivateKey) key, certs));
-        } catch (GeneralSecurityException e) {
+            return Optional.of(Keystores.read(Files.readAllBytes(file), Keystores.PKCS12, KEYSTORE_ALIAS, keystorePassword));
+        } catch (IOException e) {
             throw new IOException("The keystore " + file + " cannot be read (wrong keystorePassword?): " + e.getMessage(), e);
         }
     }
@@ -137,7 +111,7 @@ public final class FileStore implements Store {
         Path folder = certificateFolder(name);
         AtomicFiles.write(folder.resolve("privkey.pem"), Pem.privateKey(certificate.key()).getBytes(StandardCharsets.US_ASCII), true);
         AtomicFiles.write(folder.resolve("fullchain.pem"), Pem.certificates(certificate.chain()).getBytes(StandardCharsets.US_ASCII), false);
-        AtomicFiles.write(keystoreFile(name), pkcs12(certificate, keystorePassword), true);
+        Keystores.write(keystoreFile(name), certificate, Keystores.PKCS12, KEYSTORE_ALIAS, keystorePassword);
         AtomicFiles.write(folder.resolve("meta.json"), meta(certificate).getBytes(StandardCharsets.UTF_8), false);
     }
 
@@ -168,25 +142,6 @@ public final class FileStore implements Store {
 
     private Path rateLimitFile(String name) {
         return certificateFolder(name).resolve("rate-limited-until");
-    }
-
-    /**
-     * @param certificate a key with its chain
-     * @param password    the keystore password
-     * @return a PKCS#12 keystore holding it under {@link #KEYSTORE_ALIAS}
-     * @throws IOException when the JDK cannot encode it
-     */
-    public static byte[] pkcs12(CertifiedKey certificate, char[] password) throws IOException {
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry(KEYSTORE_ALIAS, certificate.key(), password, certificate.chainArray());
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ks.store(out, password);
-            return out.toByteArray();
-        } catch (GeneralSecurityException e) {
-            throw new IOException("Cannot encode a PKCS#12 keystore: " + e.getMessage(), e);
-        }
     }
 
     private static String meta(CertifiedKey c) {

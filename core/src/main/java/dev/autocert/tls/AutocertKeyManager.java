@@ -1,6 +1,7 @@
 package dev.autocert.tls;
 
 import dev.autocert.challenge.ChallengeBoard;
+import org.jspecify.annotations.Nullable;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -48,8 +49,8 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
      * @param defaultName the managed name served when the SNI is missing or matches neither Autocert's nor
      *                    the delegate's certificates; {@code null} to leave those handshakes to the delegate
      */
-    public AutocertKeyManager(X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board,
-                              String defaultName) {
+    public AutocertKeyManager(@Nullable X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board,
+                              @Nullable String defaultName) {
         this.delegate = delegate;
         this.live = live;
         this.board = board;
@@ -57,7 +58,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     }
 
     @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+    public @Nullable String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
         if (engine == null) {
             return delegate == null ? null : delegate.chooseEngineServerAlias(keyType, issuers, null);
         }
@@ -71,7 +72,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     }
 
     @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+    public @Nullable String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         if (!(socket instanceof SSLSocket ssl)) {
             return delegate == null ? null : delegate.chooseServerAlias(keyType, issuers, socket);
         }
@@ -134,7 +135,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         return keyType.equals(algorithm) || keyType.startsWith(algorithm + "_");
     }
 
-    static String sniOf(SSLSession session) {
+    static @Nullable String sniOf(SSLSession session) {
         if (session instanceof ExtendedSSLSession extended) {
             for (SNIServerName name : extended.getRequestedServerNames()) {
                 if (name instanceof SNIHostName host) {
@@ -145,7 +146,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         return null;
     }
 
-    private CertifiedKey resolve(String alias) {
+    private @Nullable CertifiedKey resolve(String alias) {
         if (alias == null) {
             return null;
         }
@@ -159,7 +160,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     }
 
     @Override
-    public X509Certificate[] getCertificateChain(String alias) {
+    public X509Certificate @Nullable [] getCertificateChain(String alias) {
         CertifiedKey key = resolve(alias);
         if (key != null) {
             return key.chainArray();
@@ -168,7 +169,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     }
 
     @Override
-    public PrivateKey getPrivateKey(String alias) {
+    public @Nullable PrivateKey getPrivateKey(String alias) {
         CertifiedKey key = resolve(alias);
         if (key != null) {
             return key.key();
@@ -177,17 +178,17 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     }
 
     @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
+    public String @Nullable [] getServerAliases(String keyType, Principal[] issuers) {
         return delegate == null ? null : delegate.getServerAliases(keyType, issuers);
     }
 
     @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
+    public String @Nullable [] getClientAliases(String keyType, Principal[] issuers) {
         return null;
     }
 
     @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+    public @Nullable String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
         return null;
     }
 }

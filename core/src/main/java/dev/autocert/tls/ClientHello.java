@@ -1,5 +1,7 @@
 package dev.autocert.tls;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +140,7 @@ public final class ClientHello {
     }
 
     /** RFC 6066 §3: a list of (name_type, name); type 0 is host_name. */
-    private static String serverName(byte[] b, int start, int end) {
+    private static @Nullable String serverName(byte[] b, int start, int end) {
         int listEnd = listEnd(b, start, end);
         for (int p = start + 2; p + 3 <= listEnd; ) {
             int type = u8(b, p, listEnd);

@@ -421,4 +421,16 @@ class AutocertConfigTest {
         assertThat(c.maxConcurrentOrders()).isEqualTo(2);
         assertThat(c.profile()).contains("shortlived");
     }
+
+    @Test
+    void aStatusRoleWithoutAPathIsNamedInEachAdaptersSpelling() throws Exception {
+        AutocertConfig roleOnly = AutocertConfig.parse(Map.of("domains", "a.test", "statusRole", "ops"), Path.of("store"));
+        assertThat(roleOnly.ineffective(Adapter.TOMCAT)).containsExactly(
+                "statusRole 'ops' has no effect without statusPath: set statusPath=/.well-known/autocert-status to publish the status page");
+        assertThat(roleOnly.ineffective(Adapter.JETTY)).singleElement().asString()
+                .startsWith("jetty.autocert.statusRole 'ops' has no effect without jetty.autocert.statusPath: set jetty.autocert.statusPath=");
+        assertThat(roleOnly.ineffective(Adapter.WAR)).singleElement().asString().startsWith("autocert.statusRole 'ops'");
+        AutocertConfig both = AutocertConfig.parse(Map.of("domains", "a.test", "statusRole", "ops", "statusPath", "/s"), Path.of("store"));
+        assertThat(both.ineffective(Adapter.TOMCAT)).isEmpty();
+    }
 }

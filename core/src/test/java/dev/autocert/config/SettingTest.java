@@ -68,7 +68,7 @@ class SettingTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> Setting.lookup(typed, Adapter.TOMCAT, List.of()));
         assertThat(e.setting()).isEqualTo(typed);
         assertThat(e.getMessage()).isEqualTo("Setting '" + typed + "' is not a known setting (did you mean '" + meant
-                + "'?). Fix: rename it to " + meant);
+                + "'?). Fix: rename it to " + meant + " (see docs/troubleshooting.md#bad-setting)");
     }
 
     @Test
@@ -87,7 +87,8 @@ class SettingTest {
     @Test
     void aSettingOfAnotherAdapterIsNamedAsSuch() throws ConfigException {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> Setting.lookup("httpsPort", Adapter.JETTY, List.of()));
-        assertThat(e.getMessage()).isEqualTo("Setting 'httpsPort' is read by the Tomcat listener only, not by Jetty. Fix: remove it");
+        assertThat(e.getMessage()).isEqualTo("Setting 'httpsPort' is read by the Tomcat listener only, not by Jetty. Fix: remove it"
+                + " (see docs/troubleshooting.md#bad-setting)");
         assertThat(Setting.lookup(" HTTPSPORT ", Adapter.TOMCAT, List.of())).isEqualTo(Setting.HTTPS_PORT);
         assertThat(Setting.lookup("httpsPort", null, List.of())).isEqualTo(Setting.HTTPS_PORT);
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -83,5 +84,26 @@ class PreflightTest {
         Optional<Diagnosis> dns = new Preflight(name -> List.of(), 80).check("p.test", TOKEN, ANSWER);
         assertThat(dns.get().kind()).isEqualTo(Diagnosis.Kind.DNS_PROBLEM);
         assertThat(dns.get().evidence()).contains("p.test does not resolve");
+    }
+
+    @Test
+    void ipv6IsTriedFirstAndTheNextAddressOnlyWhenTheConnectionFails() throws Exception {
+        int port = serve(200, null, "someone else's answer");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            closed = s.getLocalPort(); // where nothing listens on ::1, also when the machine has no IPv6
+        } catch (SocketException noIpv6) {
+            closed = port;
+        }
+        InetAddress v4 = InetAddress.getByName("127.0.0.1");
+        InetAddress v6 = InetAddress.getByName("::1");
+        // listed IPv4 first, as the system resolver often does: the IPv6 address is still tried first, then IPv4
+        Optional<Diagnosis> wrong = new Preflight(name -> List.of(v4, v6), port).check("p.test", TOKEN, ANSWER);
+        assertThat(wrong.get().kind()).isEqualTo(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED);
+        assertThat(wrong.get().evidence()).contains("127.0.0.1:" + port);
+        stop();
+        Optional<Diagnosis> none = new Preflight(name -> List.of(v4, v6), closed).check("p.test", TOKEN, ANSWER);
+        assertThat(none.get().kind()).isEqualTo(Diagnosis.Kind.CONNECTION_FAILED);
+        assertThat(none.get().evidence()).as("the first address the CA would try").contains("[0:0:0:0:0:0:0:1]:" + closed);
     }
 }

@@ -1,5 +1,7 @@
 package dev.autocert.diagnose;
 
+import dev.autocert.config.ConfigException;
+import dev.autocert.docs.Troubleshooting;
 import dev.autocert.testkit.TroubleshootingPage;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +37,16 @@ class TroubleshootingTest {
         assertThat(Diagnosis.Kind.TXT_NOT_VISIBLE.help()).isEqualTo("docs/troubleshooting.md#txt-not-visible");
         assertThat(Arrays.stream(Diagnosis.Kind.values()).map(Diagnosis.Kind::help))
                 .allMatch(help -> help.startsWith(Troubleshooting.PAGE + "#"));
+    }
+
+    @Test
+    void everyProblemIsOneLineOfOneShape() throws Exception {
+        assertThat(new Diagnosis(Diagnosis.Kind.CONNECTOR_UPDATE_FAILED, "cannot write conf/a.p12: Permission denied",
+                "make it writable", "connectorKeystore").message())
+                .isEqualTo("the new certificate could not be handed to the TLS connector: cannot write conf/a.p12: Permission denied."
+                        + " Fix: make it writable (setting 'connectorKeystore'; see docs/troubleshooting.md#war-connector-update-failed)");
+        ConfigException bad = new ConfigException("retryDelay", "is not a duration: 'soon'", "write e.g. retryDelay=\"10m\"");
+        assertThat(bad.getMessage()).isEqualTo("Setting 'retryDelay' is not a duration: 'soon'. Fix: write e.g. retryDelay=\"10m\""
+                + " (see docs/troubleshooting.md#bad-setting)");
     }
 }

@@ -105,7 +105,7 @@ class CertificateManagerTest {
         store.saveCertificate("a.test", newer);
         assertThat(manager.adoptStored("a.test")).isTrue();
         assertThat(live.lookup("a.test")).containsSame(newer);
-        assertThat(manager.current("a.test")).containsSame(newer);
+        assertThat(live.served("a.test")).containsSame(newer);
         assertThat(manager.status().get(0).notAfter()).isEqualTo(newer.notAfter());
         assertThat(told).containsExactly("loaded a.test", "issued a.test"); // adapters swap it into their keystores
         assertThat(manager.adoptStored("unknown.test")).isFalse();

@@ -119,4 +119,19 @@ class LiveCertificatesTest {
         assertThat(live.lookup("b.test")).containsSame(both);
         assertThat(live.byAlias(alias)).isSameAs(both);
     }
+
+    @Test
+    void anIssuedCertificateReplacesThePlaceholderAndNoPlaceholderReplacesIt() {
+        LiveCertificates live = new LiveCertificates();
+        CertifiedKey placeholder = cert("a.test");
+        assertThat(live.servePlaceholder("a.test", placeholder)).isTrue();
+        assertThat(live.lookup("a.test")).containsSame(placeholder);
+        assertThat(live.served("a.test")).isEmpty();
+        assertThat(live.serving("a.test")).containsSame(placeholder);
+        CertifiedKey issued = cert("a.test");
+        live.install("a.test", issued);
+        assertThat(live.served("a.test")).containsSame(issued);
+        assertThat(live.servePlaceholder("a.test", cert("a.test"))).isFalse();
+        assertThat(live.lookup("a.test")).containsSame(issued);
+    }
 }

@@ -2,6 +2,7 @@ package dev.autocert.tls;
 
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.Keystores;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -13,7 +14,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import java.io.ByteArrayInputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.KeyStore;
@@ -38,8 +38,7 @@ final class TlsTestSupport {
 
     /** @return a container-style key manager over a PKCS#12 keystore holding {@code cert} */
     static X509ExtendedKeyManager delegate(CertifiedKey cert) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(new ByteArrayInputStream(FileStore.pkcs12(cert, PASSWORD)), PASSWORD);
+        KeyStore ks = Keystores.keyStore(cert, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, PASSWORD);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, PASSWORD);
         return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];

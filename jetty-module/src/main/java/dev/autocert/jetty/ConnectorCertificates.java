@@ -4,10 +4,12 @@ import dev.autocert.Autocert;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.KeyType;
 import dev.autocert.renew.CertificateEvents;
+import dev.autocert.store.Keystores;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +65,8 @@ final class ConnectorCertificates implements CertificateEvents {
      * @return a listener that reports when a new certificate is live
      */
     static ConnectorCertificates install(Autocert autocert, List<SslContextFactory.Server> factories, Passwords passwords) {
-        List<CertificateSpec> specs = autocert.config().certificates();
-        KeyType keyType = autocert.config().keyType();
-        for (CertificateSpec spec : specs) {
-            if (autocert.manager().current(spec.name()).isEmpty()) {
-                autocert.liveCertificates().install(SelfSigned.temporary(spec.domains(), keyType));
-            }
-        }
-        String defaultName = specs.get(0).primaryDomain();
+        autocert.servePlaceholders();
+        String defaultName = autocert.config().certificates().get(0).primaryDomain();
         for (SslContextFactory.Server factory : factories) {
             try {
                 X509ExtendedKeyManager own = ownKeyManager(factory, passwords);
@@ -105,7 +101,7 @@ final class ConnectorCertificates implements CertificateEvents {
     }
 
     /** The administrator's keystore as a key manager that picks by SNI (the JDK's PKIX one), or {@code null}. */
-    private static X509ExtendedKeyManager ownKeyManager(SslContextFactory.Server factory, Passwords passwords)
+    private static @Nullable X509ExtendedKeyManager ownKeyManager(SslContextFactory.Server factory, Passwords passwords)
             throws GeneralSecurityException, IOException {
         Map<String, KeyStore.PrivateKeyEntry> entries = OwnKeyStore.read(factory, passwords.keyStore(), passwords.keyManager());
         if (entries.isEmpty()) {
@@ -131,7 +127,7 @@ final class ConnectorCertificates implements CertificateEvents {
      * Client certificates are checked against the configured trust store (Jetty's default: the keystore
      * file) only when the connector asks for them; otherwise the JDK's defaults are as good as Jetty's.
      */
-    private static TrustManager[] trustManagers(SslContextFactory.Server factory, Passwords passwords)
+    private static TrustManager @Nullable [] trustManagers(SslContextFactory.Server factory, Passwords passwords)
             throws GeneralSecurityException, IOException {
         if (!factory.getNeedClientAuth() && !factory.getWantClientAuth()) {
             return null;
@@ -171,10 +167,7 @@ final class ConnectorCertificates implements CertificateEvents {
             try {
                 CertifiedKey temporary = SelfSigned.temporary(List.of("localhost"), KeyType.EC256);
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                KeyStore keyStore = KeyStore.getInstance("PKCS12");
-                keyStore.load(null, null);
-                keyStore.setKeyEntry("temporary", temporary.key(), IN_MEMORY, temporary.chainArray());
-                kmf.init(keyStore, IN_MEMORY);
+                kmf.init(Keystores.keyStore(temporary, Keystores.PKCS12, "temporary", IN_MEMORY), IN_MEMORY);
                 factory.setSslContext(context(factory, kmf.getKeyManagers(), null));
             } catch (GeneralSecurityException | IOException e) {
                 LOG.warn("Cannot give {} a temporary certificate: {}", factory, e.toString());

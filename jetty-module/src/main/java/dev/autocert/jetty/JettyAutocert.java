@@ -141,6 +141,7 @@ public final class JettyAutocert extends AbstractLifeCycle {
         StatusPage statusPage = null;
         try {
             AutocertConfig config = AutocertConfig.parse(settings, defaultStorage, Adapter.JETTY);
+            config.ineffective(Adapter.JETTY).forEach(LOG::warn);
             statusPage = StatusPage.of(config);
             installed.activate(config, connectors, passwords);
         } catch (ConfigException e) {
@@ -159,7 +160,6 @@ public final class JettyAutocert extends AbstractLifeCycle {
         }
         if (!connectors.tls().isEmpty()) {
             answerable.add(ChallengeType.TLS_ALPN_01);
-            answerable.add(ChallengeType.TLS_SNI_01);
         } else {
             LOG.warn("Autocert found no TLS connector: certificates are obtained and stored but not served; "
                     + "enable the https module, or add a connector with an SslConnectionFactory before installing");
@@ -175,7 +175,7 @@ public final class JettyAutocert extends AbstractLifeCycle {
         autocert = instance;
         LOG.info("Autocert manages {} certificate(s) from {}, store {}, answering {} on {} TLS and {} HTTP connector(s)",
                 config.certificates().size(), config.directory(), config.storage(),
-                answerable.stream().map(ChallengeType::acmeName).collect(Collectors.joining(", ")),
+                instance.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", ")),
                 connectors.tls().size(), connectors.http());
     }
 

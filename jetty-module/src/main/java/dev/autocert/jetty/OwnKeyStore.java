@@ -3,6 +3,7 @@ package dev.autocert.jetty;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.security.Password;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,7 @@ final class OwnKeyStore {
     }
 
     /** Jetty passwords may be obfuscated ({@code OBF:...}); the keystore needs the clear text. */
-    static String clear(String password) {
+    static @Nullable String clear(String password) {
         if (password == null || password.isEmpty()) {
             return null;
         }

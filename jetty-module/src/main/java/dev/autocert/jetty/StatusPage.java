@@ -42,15 +42,7 @@ final class StatusPage {
      * @return the page {@code statusPath} asks for, or {@code null} when it is not set (the default)
      */
     static StatusPage of(AutocertConfig config) {
-        String role = config.statusRole().orElse(null);
-        if (config.statusPath().isEmpty()) {
-            if (role != null) {
-                LOG.warn("statusRole '{}' has no effect without statusPath: set jetty.autocert.statusPath="
-                        + "/.well-known/autocert-status to publish the status page", role);
-            }
-            return null;
-        }
-        return new StatusPage(config.statusPath().get(), role);
+        return config.statusPath().map(path -> new StatusPage(path, config.statusRole().orElse(null))).orElse(null);
     }
 
     /** @return whether this request path is the page's */

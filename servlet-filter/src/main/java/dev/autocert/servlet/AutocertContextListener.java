@@ -1,6 +1,8 @@
 package dev.autocert.servlet;
 
+import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.Autocert;
+import dev.autocert.config.Adapter;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.config.ConfigException;
@@ -82,24 +84,21 @@ public class AutocertContextListener implements ServletContextListener {
         if (!atRoot && config.dns().enabled()) {
             log.info("The webapp at '" + context.getContextPath() + "' cannot answer HTTP-01; it validates over DNS-01");
         } else if (!atRoot) {
-            log.warn(WarProblem.HTTP01_NOT_AT_ROOT.message("this webapp runs at the context path '" + context.getContextPath()
+            log.warn(new Diagnosis(Diagnosis.Kind.HTTP01_NOT_AT_ROOT, "this webapp runs at the context path '" + context.getContextPath()
                             + "', but the CA asks for http://<domain>/.well-known/acme-challenge/<token> at the site root, "
                             + "which never reaches it; no certificate is requested from here",
                     "deploy the WAR as the root context (ROOT.war in Tomcat's or Jetty's webapps/), or install Autocert "
                             + "at the container level (the Tomcat listener or the Jetty module), or use DNS-01 (settings "
-                            + "dnsHook or rfc2136Server); stored certificates are still handed to the connector"));
+                            + "dnsHook or rfc2136Server); stored certificates are still handed to the connector", null).message());
             return;
         }
         startOutsideWebappLoader(context, autocert::start);
     }
 
     private void publishStatus(ServletContext context, AutocertConfig config, AdapterLog log) {
+        config.ineffective(Adapter.WAR).forEach(log::warn);
         String role = config.statusRole().orElse(null);
         if (config.statusPath().isEmpty()) {
-            if (role != null) {
-                log.warn("statusRole '" + role + "' has no effect without statusPath: set autocert.statusPath="
-                        + "/.well-known/autocert-status to publish the status page");
-            }
             return;
         }
         String path = config.statusPath().get();

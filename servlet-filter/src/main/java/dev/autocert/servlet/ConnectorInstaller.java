@@ -1,17 +1,15 @@
 package dev.autocert.servlet;
 
+import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.renew.CertificateEvents;
-import dev.autocert.store.AtomicFiles;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.Keystores;
 import dev.autocert.tls.CertifiedKey;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 
 /**
  * Hands the first certificate of {@code domains} to the container's TLS connector: rewrites the
@@ -45,10 +43,10 @@ final class ConnectorInstaller implements CertificateEvents {
             return;
         }
         try {
-            AtomicFiles.write(keystore, FileStore.pkcs12(certificate, password), true);
+            Keystores.write(keystore, certificate, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, password);
         } catch (IOException e) {
-            log.warn(WarProblem.CONNECTOR_UPDATE_FAILED.message("cannot write " + keystore + ": " + e.getMessage(),
-                    "make its folder writable by the container's user, or correct " + WarSetting.CONNECTOR_KEYSTORE.key()));
+            log.warn(new Diagnosis(Diagnosis.Kind.CONNECTOR_UPDATE_FAILED, "cannot write " + keystore + ": " + e.getMessage(),
+                    "make its folder writable by the container's user, or correct " + WarSetting.CONNECTOR_KEYSTORE.key(), null).message());
             return;
         }
         try {
@@ -65,13 +63,11 @@ final class ConnectorInstaller implements CertificateEvents {
         if (!Files.isRegularFile(keystore)) {
             return false;
         }
-        try (InputStream in = Files.newInputStream(keystore)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password);
-            Certificate leaf = ks.getCertificate(FileStore.KEYSTORE_ALIAS);
-            return certificate.leaf().equals(leaf);
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            return false;
+        try {
+            return Keystores.read(Files.readAllBytes(keystore), Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, password).leaf()
+                    .equals(certificate.leaf());
+        } catch (IOException e) {
+            return false; // another password, another alias, a damaged file: it is rewritten
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.autocert.servlet;
 
+import dev.autocert.diagnose.Diagnosis;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -32,9 +33,9 @@ interface ConnectorReload {
             return keystore -> "Jetty's ssl-reload module serves it after its next scan (jetty.sslContext.reload.scanInterval, 1 s by default)";
         }
         return keystore -> {
-            throw new ReloadFailure(WarProblem.CONNECTOR_UPDATE_FAILED.message(
+            throw new ReloadFailure(new Diagnosis(Diagnosis.Kind.CONNECTOR_UPDATE_FAILED,
                     "the keystore " + keystore + " is written, but " + serverInfo + " has no reload Autocert knows",
-                    "restart the container (or reload its TLS connector) to serve the new certificate"));
+                    "restart the container (or reload its TLS connector) to serve the new certificate", null).message());
         };
     }
 
@@ -42,7 +43,7 @@ interface ConnectorReload {
     final class ReloadFailure extends Exception {
         private static final long serialVersionUID = 1L;
 
-        /** @param message the diagnosis, see {@link WarProblem} */
+        /** @param message the diagnosis, see {@link Diagnosis} */
         ReloadFailure(String message) {
             super(message);
         }

@@ -1,5 +1,7 @@
 package dev.autocert.servlet;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,9 @@ import java.util.stream.Stream;
  * resolved against {@code $CATALINA_BASE} or {@code $JETTY_BASE} when set, like the webapp does. An
  * existing keystore is left alone unless {@code --force}, so the command is safe in a start script.
  * Needs only a JDK (it runs the JDK's {@code keytool}); the file is written atomically with mode 0600,
- * key alias {@code autocert}, type PKCS12.
+ * key alias {@code autocert}, type PKCS12. It is the one placeholder not made by core's
+ * {@code Autocert.servePlaceholders}: it runs as {@code java -jar} on this JAR alone, before the container
+ * and without the webapp's libraries (core and BouncyCastle), which the webapp's placeholders need.
  */
 public final class PlaceholderKeystore {
 
@@ -121,6 +125,9 @@ public final class PlaceholderKeystore {
      */
     static void write(Path target, String password, List<String> names) throws IOException, InterruptedException {
         Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException(target + " names no file inside a folder");
+        }
         Files.createDirectories(dir);
         Path tmpDir = Files.createTempDirectory(dir, ".autocert-placeholder");
         try {
@@ -182,7 +189,7 @@ public final class PlaceholderKeystore {
         return first(systemProperties.apply(WarSetting.PREFIX + key), environment.get(WarSetting.environmentVariable(key)));
     }
 
-    private static String first(String... values) {
+    private static @Nullable String first(String... values) {
         for (String v : values) {
             if (v != null && !v.isBlank()) {
                 return v.trim();

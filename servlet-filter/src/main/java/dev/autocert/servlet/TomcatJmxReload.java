@@ -1,5 +1,6 @@
 package dev.autocert.servlet;
 
+import dev.autocert.diagnose.Diagnosis;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -44,15 +45,15 @@ final class TomcatJmxReload implements ConnectorReload {
                 }
             }
         } catch (JMException | RuntimeException e) {
-            throw new ReloadFailure(WarProblem.CONNECTOR_UPDATE_FAILED.message(
-                    "Tomcat's connector MBeans cannot be read: " + e, "check that Tomcat's MBean registry is enabled"));
+            throw new ReloadFailure(new Diagnosis(Diagnosis.Kind.CONNECTOR_UPDATE_FAILED,
+                    "Tomcat's connector MBeans cannot be read: " + e, "check that Tomcat's MBean registry is enabled", null).message());
         }
         if (hostsByEndpoint.isEmpty()) {
-            throw new ReloadFailure(WarProblem.CONNECTOR_NOT_FOUND.message(
+            throw new ReloadFailure(new Diagnosis(Diagnosis.Kind.CONNECTOR_NOT_FOUND,
                     "the keystore " + keystore + " is written, but no TLS connector of this Tomcat reads it",
                     "point the connector's <Certificate certificateKeystoreFile=...> at that file (see the WAR install "
                             + "section of the README), or correct connectorKeystore; embedded Tomcat needs its MBean "
-                            + "registry (Spring Boot: server.tomcat.mbeanregistry.enabled=true)"));
+                            + "registry (Spring Boot: server.tomcat.mbeanregistry.enabled=true)", null).message());
         }
         List<String> done = new ArrayList<>();
         for (Map.Entry<ObjectName, List<String>> e : hostsByEndpoint.entrySet()) {
@@ -61,9 +62,9 @@ final class TomcatJmxReload implements ConnectorReload {
                     server.invoke(e.getKey(), "reloadSslHostConfig", new Object[] {host}, new String[] {String.class.getName()});
                     done.add(e.getKey().getKeyProperty("name") + " host " + host);
                 } catch (JMException | RuntimeException ex) {
-                    throw new ReloadFailure(WarProblem.CONNECTOR_UPDATE_FAILED.message(
+                    throw new ReloadFailure(new Diagnosis(Diagnosis.Kind.CONNECTOR_UPDATE_FAILED,
                             "Tomcat refused to reload " + e.getKey() + " for host " + host + ": " + rootMessage(ex),
-                            "check the connector's keystore password and type (connectorKeystorePassword, PKCS12)"));
+                            "check the connector's keystore password and type (connectorKeystorePassword, PKCS12)", null).message());
                 }
             }
         }

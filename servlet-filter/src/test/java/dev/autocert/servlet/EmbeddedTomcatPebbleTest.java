@@ -112,12 +112,12 @@ class EmbeddedTomcatPebbleTest {
 
         assertThat(ctx.getState()).isEqualTo(LifecycleState.STARTED);
         assertThat(logs.text())
-                .contains("HTTP01_NOT_AT_ROOT - HTTP-01 cannot reach this webapp: this webapp runs at the context path '/app'")
+                .contains("HTTP-01 cannot reach this webapp: this webapp runs at the context path '/app'")
                 .contains("deploy the WAR as the root context")
                 .contains("stored certificates are still handed to the connector (see docs/troubleshooting.md#war-not-at-root)")
                 .doesNotContain("Obtaining certificate")
                 // this Tomcat has no TLS connector reading that file: named too
-                .contains("CONNECTOR_NOT_FOUND - no TLS connector reads the connector keystore")
+                .contains("no TLS connector reads the connector keystore")
                 .contains("(see docs/troubleshooting.md#war-no-connector)");
         assertThat(EmbeddedTomcat.threadsNamed("autocert-")).as("no issuance thread").isEmpty();
         KeyStore ks = KeyStore.getInstance("PKCS12");

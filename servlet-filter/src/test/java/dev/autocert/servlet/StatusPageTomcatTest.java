@@ -182,7 +182,8 @@ class StatusPageTomcatTest {
     @Test
     void aRoleWithoutPathIsReported() throws Exception {
         start(settings(null, ROLE));
-        assertThat(logs.text()).contains("statusRole 'autocert-status' has no effect without statusPath");
+        assertThat(logs.text()).contains("autocert.statusRole 'autocert-status' has no effect without autocert.statusPath:"
+                + " set autocert.statusPath=/.well-known/autocert-status");
     }
 
     /** The webapp's realm: ops holds the status role, dev does not. Counts the logins it is asked for. */

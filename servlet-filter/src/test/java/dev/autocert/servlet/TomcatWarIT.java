@@ -110,7 +110,7 @@ class TomcatWarIT {
     void theSameWarOutsideTheRootNamesTheProblemAndKeepsServingTheApplication() throws Exception {
         Path app = tomcat.base().resolve("webapps/app.war");
         Files.copy(war, app);
-        await().atMost(Duration.ofSeconds(30)).until(() -> tomcat.console().contains("HTTP01_NOT_AT_ROOT"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tomcat.console().contains("HTTP-01 cannot reach this webapp: this webapp runs at the context path"));
         assertThat(tomcat.console()).contains("this webapp runs at the context path '/app'");
         assertThat(get("/app/").body()).contains("hello from the Autocert sample WAR");
         assertThat(ItSupport.count(tomcat.console(), "Obtaining certificate")).as("nothing requested from /app").isEqualTo(1);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +43,7 @@ public final class Bind implements AutoCloseable {
     private static final java.util.regex.Pattern RUNNING = java.util.regex.Pattern.compile("(?m) running$");
 
     private final List<String> zones;
+    private final List<String> records;
     private final Path workDir;
     private final int port = FreePorts.take();
     private final String keyName;
@@ -54,6 +56,7 @@ public final class Bind implements AutoCloseable {
             throw new IllegalArgumentException("give at least one zone: Bind.builder().zone(\"example.test\")");
         }
         this.zones = List.copyOf(b.zones);
+        this.records = List.copyOf(b.records);
         this.workDir = (b.workDir != null ? b.workDir : Paths.get("target", "bind", "bind-" + INSTANCES.incrementAndGet()))
                 .toAbsolutePath();
         this.keyName = b.keyName;
@@ -71,6 +74,7 @@ public final class Bind implements AutoCloseable {
     /** Configures and starts a {@link Bind}. */
     public static final class Builder {
         private final List<String> zones = new ArrayList<>();
+        private final List<String> records = new ArrayList<>();
         private Path workDir;
         private String keyName = "autocert-test-key";
 
@@ -80,6 +84,19 @@ public final class Bind implements AutoCloseable {
         /** Adds a primary zone, e.g. {@code wild.test}. */
         public Builder zone(String name) {
             zones.add(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+            return this;
+        }
+
+        /**
+         * Adds a record to the zone files (the key may only update TXT records, as a DNS-01 key should).
+         *
+         * @param name  a name without trailing dot, inside a zone
+         * @param type  the record type, e.g. {@code AAAA}
+         * @param value the record data in zone-file syntax, e.g. {@code ::1}
+         * @return this builder
+         */
+        public Builder record(String name, String type, String value) {
+            records.add(name + ".\tIN\t" + type + "\t" + value + "\n");
             return this;
         }
 
@@ -110,7 +127,7 @@ public final class Bind implements AutoCloseable {
             for (String zone : zones) {
                 Path file = workDir.resolve(zone + ".zone");
                 Files.deleteIfExists(workDir.resolve(zone + ".zone.jnl"));
-                Files.writeString(file, zoneFile(zone), StandardCharsets.US_ASCII);
+                Files.writeString(file, zoneFile(zone, records), StandardCharsets.US_ASCII);
             }
             Path conf = workDir.resolve("named.conf");
             Files.writeString(conf, namedConf(), StandardCharsets.US_ASCII);
@@ -155,13 +172,16 @@ public final class Bind implements AutoCloseable {
         return "key \"" + keyName + "\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + keySecret + "\";\n};\n";
     }
 
-    private static String zoneFile(String zone) {
+    private static String zoneFile(String zone, List<String> records) {
+        String own = records.stream().filter(r -> r.startsWith(zone + ".\t") || r.contains("." + zone + ".\t"))
+                .collect(Collectors.joining());
         return "$TTL 60\n"
                 + "@\tIN\tSOA\tns." + zone + ". hostmaster." + zone + ". 1 3600 600 86400 1\n"
                 + "@\tIN\tNS\tns." + zone + ".\n"
                 + "@\tIN\tA\t127.0.0.1\n"
                 + "ns\tIN\tA\t127.0.0.1\n"
-                + "*\tIN\tA\t127.0.0.1\n";
+                + "*\tIN\tA\t127.0.0.1\n"
+                + own;
     }
 
     private String namedConf() {

@@ -9,10 +9,9 @@ import dev.autocert.config.ConfigException;
 import dev.autocert.config.Setting;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.status.AutocertJmx;
-import dev.autocert.store.AtomicFiles;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.Keystores;
 import dev.autocert.tls.CertifiedKey;
-import dev.autocert.tls.SelfSigned;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleEvent;
 import org.apache.catalina.LifecycleListener;
@@ -25,6 +24,7 @@ import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.res.StringManager;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -150,9 +150,7 @@ public class AutocertListener implements LifecycleListener {
             log.error(sm.getString("listener.badConfig", e.getMessage()));
             return;
         }
-        if (config.statusRole().isPresent() && config.statusPath().isEmpty()) {
-            log.warn(sm.getString("listener.roleWithoutPath", config.statusRole().get()));
-        }
+        config.ineffective(Adapter.TOMCAT).forEach(log::warn);
         // first what the connectors can answer (the instance is made for it), then one pass that wires and binds
         Set<ChallengeType> answerable = EnumSet.noneOf(ChallengeType.class);
         List<Connector> tls = new ArrayList<>();
@@ -175,17 +173,17 @@ public class AutocertListener implements LifecycleListener {
         if (!answerable.contains(ChallengeType.HTTP_01)) {
             log.warn(sm.getString("listener.noHttp"));
         }
-        // no TLS connector at all (an OpenSSL one counts: it serves its own certificate): add one
-        Connector own = !anyTls && server.findServices().length > 0 ? addConnector(server.findServices()[0], config) : null;
+        // no TLS connector at all (an OpenSSL one counts: it serves its own certificate): one is added below
+        boolean addOwn = !anyTls && server.findServices().length > 0;
+        if (!tls.isEmpty() || addOwn) {
+            answerable.add(ChallengeType.TLS_ALPN_01);
+        }
+        autocert = Autocert.create(config, answerable);
+        autocert.loadStored();
+        Connector own = addOwn ? addConnector(server.findServices()[0], config, autocert.serving(config.certificates().get(0))) : null;
         if (own != null) {
             tls.add(own);
         }
-        if (!tls.isEmpty()) {
-            answerable.add(ChallengeType.TLS_ALPN_01);
-            answerable.add(ChallengeType.TLS_SNI_01);
-        }
-        autocert = Autocert.create(config, answerable);
-        TomcatAutocert.set(autocert);
         for (Service service : server.findServices()) {
             if (service.getContainer() != null) {
                 TomcatWiring.addValve(service.getContainer(), autocert, config.statusPath().orElse(null),
@@ -202,11 +200,10 @@ public class AutocertListener implements LifecycleListener {
             keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
         }
         connectors.forEach(autocert::addConnector);
-        autocert.loadStored();
         autocert.prepare(); // account ready while Tomcat starts
         autocert.addListener(new Events());
         log.info(sm.getString("listener.started", config.certificates().size(), config.directory(), config.storage(),
-                answerable.stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
+                autocert.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
     }
 
     /** One warning per TLS connector Tomcat could not start: it serves nothing, whatever Autocert obtains. */
@@ -219,18 +216,11 @@ public class AutocertListener implements LifecycleListener {
         }
     }
 
-    private Connector addConnector(Service service, AutocertConfig config) {
+    /** Adds the HTTPS connector, its keystore file holding {@code initial} (the stored certificate or a placeholder). */
+    private @Nullable Connector addConnector(Service service, AutocertConfig config, CertifiedKey initial) {
         Path ownKeystore = config.storage().toAbsolutePath().resolve("connector").resolve("keystore.p12");
-        CertificateSpec first = config.certificates().get(0);
-        CertifiedKey initial;
         try {
-            initial = new FileStore(config.storage(), config.keystorePassword()).loadCertificate(first.name())
-                    .orElseGet(() -> SelfSigned.temporary(first.domains(), config.keyType()));
-        } catch (IOException e) {
-            initial = SelfSigned.temporary(first.domains(), config.keyType());
-        }
-        try {
-            AtomicFiles.write(ownKeystore, FileStore.pkcs12(initial, config.keystorePassword().toCharArray()), true);
+            Keystores.write(ownKeystore, initial, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, config.keystorePassword().toCharArray());
         } catch (IOException e) {
             log.error(sm.getString("listener.keystoreFailed", ownKeystore, e.getMessage()));
             return null;

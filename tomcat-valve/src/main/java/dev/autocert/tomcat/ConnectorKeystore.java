@@ -1,7 +1,7 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.config.CertificateSpec;
-import dev.autocert.store.AtomicFiles;
+import dev.autocert.store.Keystores;
 import dev.autocert.tls.CertifiedKey;
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.ProtocolHandler;
@@ -10,7 +10,6 @@ import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,16 +110,7 @@ public final class ConnectorKeystore {
      * @throws IOException when the file cannot be written or the reload fails
      */
     public void replaceWith(CertifiedKey certificate) throws IOException {
-        try {
-            KeyStore ks = KeyStore.getInstance(type);
-            ks.load(null, null);
-            ks.setKeyEntry(alias, certificate.key(), password, certificate.chainArray());
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ks.store(out, password);
-            AtomicFiles.write(file, out.toByteArray(), true);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot encode a " + type + " keystore: " + e.getMessage(), e);
-        }
+        Keystores.write(file, certificate, type, alias, password);
         ProtocolHandler handler = connector.getProtocolHandler();
         if (handler instanceof AbstractHttp11Protocol<?> http) {
             http.reloadSslHostConfig(hostName);

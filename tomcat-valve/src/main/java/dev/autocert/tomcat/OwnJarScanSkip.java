@@ -1,5 +1,7 @@
 package dev.autocert.tomcat;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -34,14 +36,14 @@ final class OwnJarScanSkip {
         }
     }
 
-    private static String ownJarName() {
+    private static @Nullable String ownJarName() {
         CodeSource source = OwnJarScanSkip.class.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {
             return null;
         }
         try {
-            String name = Path.of(source.getLocation().toURI()).getFileName().toString();
-            return name.endsWith(".jar") ? name : null;
+            Path file = Path.of(source.getLocation().toURI()).getFileName();
+            return file != null && file.toString().endsWith(".jar") ? file.toString() : null;
         } catch (URISyntaxException | IllegalArgumentException e) {
             return null;
         }

@@ -10,6 +10,7 @@ import org.apache.catalina.connector.Response;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.apache.tomcat.util.res.StringManager;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,7 @@ final class StatusPage {
     }
 
     /** @return the Realm's users, asked about the role; {@code null} without a Realm */
-    private StatusAccess.RoleCheck users(Realm realm) {
+    private StatusAccess.@Nullable RoleCheck users(Realm realm) {
         if (realm == null) {
             return null;
         }

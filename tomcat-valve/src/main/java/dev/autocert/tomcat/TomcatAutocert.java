@@ -1,6 +1,9 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.Autocert;
+import org.apache.catalina.Container;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Collections;
 import java.util.Map;
@@ -9,49 +12,49 @@ import java.util.WeakHashMap;
 /**
  * Which Autocert instance serves a Tomcat part. Tomcat instantiates {@link AutocertJsseImplementation} and
  * {@link AcmeChallengeValve} by class name, so they find the instance here rather than through constructor
- * arguments: {@link AutocertListener} binds its Engines and its connectors' {@code SSLHostConfig}s to its
- * instance, so several embedded Tomcats in one JVM (a test suite's, say) each keep their own. A part nobody
- * bound, such as a valve declared alone in {@code server.xml}, gets the instance started last.
+ * arguments: {@link AutocertListener} (or code using {@link TomcatWiring}) binds Engines and connectors'
+ * {@code SSLHostConfig}s to its instance, so several embedded Tomcats in one JVM (a test suite's, say) each
+ * keep their own. There is no JVM-wide fallback: a part nobody bound serves no Autocert certificate and
+ * answers no challenge, rather than another Tomcat's.
  */
 public final class TomcatAutocert {
 
     /** Weak keys: an embedded Tomcat that was thrown away must not be kept alive here. */
     private static final Map<Object, Autocert> BOUND = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private static volatile Autocert current;
-
     private TomcatAutocert() {
     }
 
-    /** @return the instance started last, or {@code null} when Autocert is not configured (or failed to start) */
-    public static Autocert current() {
-        return current;
+    /**
+     * @param host a connector's {@code SSLHostConfig}
+     * @return the instance bound to it, or {@code null}
+     */
+    public static @Nullable Autocert of(SSLHostConfig host) {
+        return host == null ? null : BOUND.get(host);
     }
 
     /**
-     * @param part an {@code Engine} or an {@code SSLHostConfig}
-     * @return the instance bound to it, else {@link #current()}
+     * @param container an Engine, or a Host or Context inside one (a valve declared there by hand)
+     * @return the instance bound to it or to the nearest container above it, or {@code null}
      */
-    public static Autocert of(Object part) {
-        Autocert bound = part == null ? null : BOUND.get(part);
-        return bound != null ? bound : current;
-    }
-
-    static void set(Autocert autocert) {
-        current = autocert;
+    public static @Nullable Autocert of(Container container) {
+        for (Container c = container; c != null; c = c.getParent()) {
+            Autocert bound = BOUND.get(c);
+            if (bound != null) {
+                return bound;
+            }
+        }
+        return null;
     }
 
     static void bind(Object part, Autocert autocert) {
         BOUND.put(part, autocert);
     }
 
-    /** Forgets an instance that stopped: its bindings, and it as the current one. */
+    /** Forgets an instance that stopped: its bindings. */
     static void release(Autocert autocert) {
         synchronized (BOUND) {
             BOUND.values().removeIf(a -> a == autocert);
-        }
-        if (current == autocert) {
-            current = null;
         }
     }
 }

@@ -6,6 +6,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.coyote.UpgradeProtocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.jsse.JSSEImplementation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tomcat as an API: the pieces {@link AutocertListener} puts into a server before it initialises, for code that
@@ -31,7 +32,7 @@ public final class TomcatWiring {
      * @return its explicitly configured OpenSSL implementation, which chooses certificates once at start-up and
      *         cannot be wired; {@code null} for JSSE (explicit or, as Autocert forces it, unset)
      */
-    public static String openSslImplementation(Connector connector) {
+    public static @Nullable String openSslImplementation(Connector connector) {
         Object impl = connector.getProperty("sslImplementationName");
         if (impl == null || impl.toString().isEmpty()
                 || impl.toString().equals(JSSEImplementation.class.getName())
@@ -82,7 +83,7 @@ public final class TomcatWiring {
      * @param statusPath the status page's path, or {@code null} for none
      * @param statusRole the role that may read it from elsewhere, or {@code null}
      */
-    public static void addValve(Container engine, Autocert autocert, String statusPath, String statusRole) {
+    public static void addValve(Container engine, Autocert autocert, @Nullable String statusPath, @Nullable String statusRole) {
         AcmeChallengeValve valve = new AcmeChallengeValve();
         valve.setStatusPath(statusPath);
         valve.setStatusRole(statusRole);

@@ -79,10 +79,10 @@ class RenewalUnderLoadIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> serials.size() >= 3 || !failures.isEmpty());
             // then twenty more, one after the other, as fast as the CA issues them
             for (int i = 0; i < FORCED_RENEWALS && failures.isEmpty(); i++) {
-                BigInteger before = listener.getAutocert().manager().current("r.test").orElseThrow().leaf().getSerialNumber();
+                BigInteger before = listener.getAutocert().served("r.test").orElseThrow().leaf().getSerialNumber();
                 assertThat(listener.getAutocert().renewNow("r.test")).isTrue();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !before.equals(
-                        listener.getAutocert().manager().current("r.test").orElseThrow().leaf().getSerialNumber()));
+                        listener.getAutocert().served("r.test").orElseThrow().leaf().getSerialNumber()));
             }
             Thread.sleep(500); // let the clients see the last one
             running.set(false);
@@ -104,7 +104,7 @@ class RenewalUnderLoadIT {
             TlsProbe.OpensslResult served = TlsProbe.openssl("127.0.0.1", httpsPort, "r.test", null, null);
             assertThat(served.handshakeOk()).as(served.output()).isTrue();
             assertThat(served.chain().get(0))
-                    .isEqualTo(listener.getAutocert().manager().current("r.test").orElseThrow().leaf());
+                    .isEqualTo(listener.getAutocert().served("r.test").orElseThrow().leaf());
         } finally {
             pebble.close();
         }

@@ -6,6 +6,7 @@ import dev.autocert.testkit.TlsProbe;
 import dev.autocert.tls.SelfSigned;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.Keystores;
 import dev.autocert.tls.CertifiedKey;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class TomcatTlsAlpnIT extends DistributionTestSupport {
         newTomcat("tomcat.home");
         // the user's own keystore: a leftover self-signed certificate for the managed name
         CertifiedKey old = SelfSigned.temporary(List.of("alpn.test"), KeyType.EC256);
-        Files.write(tomcat.base().resolve("conf/user.p12"), FileStore.pkcs12(old, "secret".toCharArray()));
+        Files.write(tomcat.base().resolve("conf/user.p12"), Keystores.encode(old, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, "secret".toCharArray()));
         tomcat.insertIntoServer(listenerLine("domains=\"alpn.test\" acceptTerms=\"true\" retryDelay=\"1s\""));
         Path xml = tomcat.base().resolve("conf/server.xml");
         Files.writeString(xml, Files.readString(xml).replace("</Service>",

@@ -2,6 +2,7 @@ package dev.autocert.bench.jmh;
 
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.Keystores;
 import dev.autocert.tls.SelfSigned;
 import dev.autocert.Autocert;
 import dev.autocert.tomcat.TomcatWiring;
@@ -30,8 +31,8 @@ final class KeyManagers {
      */
     static X509ExtendedKeyManager tomcat(JSSEImplementation implementation, Path folder, Autocert autocert) throws Exception {
         Path keystore = folder.resolve("connector.p12");
-        Files.write(keystore, FileStore.pkcs12(SelfSigned.temporary(List.of("connector.test"), KeyType.EC256),
-                "changeit".toCharArray()));
+        Files.write(keystore, Keystores.encode(SelfSigned.temporary(List.of("connector.test"), KeyType.EC256),
+                Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, "changeit".toCharArray()));
         SSLHostConfig host = new SSLHostConfig();
         host.setHostName("_default_");
         host.setProtocols("TLSv1.3");

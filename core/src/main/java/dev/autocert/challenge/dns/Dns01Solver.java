@@ -62,8 +62,7 @@ public final class Dns01Solver implements ChallengeSolver, AutoCloseable {
 
     @Override
     public Published publish(String domain, Challenge challenge) throws DiagnosedException, InterruptedException {
-        Dns01Challenge dns = (Dns01Challenge) challenge;
-        return publish(domain, dns.getDigest());
+        return publish(domain, ChallengeSolver.as(challenge, Dns01Challenge.class).getDigest());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.autocert.challenge.dns;
 
 import dev.autocert.config.DnsSettings;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -110,7 +111,7 @@ final class DnsQueries {
      * @return the zone apex, or {@code null} when no server answered with an SOA
      * @throws IOException when the resolver does not answer at all
      */
-    static Name findZone(Resolver resolver, Name name) throws IOException, InterruptedException {
+    static @Nullable Name findZone(Resolver resolver, Name name) throws IOException, InterruptedException {
         for (Name n = name; n.labels() > 1; n = new Name(n, 1)) {
             Message m = query(resolver, n, Type.SOA);
             if (m.getRcode() != Rcode.NOERROR && m.getRcode() != Rcode.NXDOMAIN) {

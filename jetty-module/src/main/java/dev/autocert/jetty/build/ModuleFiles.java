@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -46,7 +47,7 @@ public final class ModuleFiles {
         try (Stream<Path> files = Files.walk(templates)) {
             for (Path template : files.filter(Files::isRegularFile).toList()) {
                 Path target = output.resolve(templates.relativize(template).toString());
-                Files.createDirectories(target.getParent());
+                Files.createDirectories(Objects.requireNonNull(target.toAbsolutePath().getParent(), "under output"));
                 Files.writeString(target, render(Files.readString(template)));
             }
         } catch (UncheckedIOException e) {

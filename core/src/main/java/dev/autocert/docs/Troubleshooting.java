@@ -1,4 +1,4 @@
-package dev.autocert.diagnose;
+package dev.autocert.docs;
 
 /**
  * The page that explains every named problem, {@value #PAGE}: one heading per anchor, with the log
@@ -27,5 +27,18 @@ public final class Troubleshooting {
      */
     public static String reference(String setting, String anchor) {
         return "(" + (setting == null ? "" : "setting '" + setting + "'; ") + "see " + link(anchor) + ")";
+    }
+
+    /**
+     * The one shape of every problem Autocert logs or throws: diagnoses, bad settings, the WAR's problems.
+     *
+     * @param what    the problem with its evidence, e.g. {@code rate limited by the CA: ...}
+     * @param fix     what the administrator should do
+     * @param setting the setting involved when {@code what} does not already name it, or {@code null}
+     * @param anchor  the heading that explains the problem
+     * @return {@code <what>. Fix: <fix> (setting '<setting>'; see docs/troubleshooting.md#<anchor>)}
+     */
+    public static String line(String what, String fix, String setting, String anchor) {
+        return what + ". Fix: " + fix + " " + reference(setting, anchor);
     }
 }
