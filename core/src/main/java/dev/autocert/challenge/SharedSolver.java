@@ -43,7 +43,7 @@ public final class SharedSolver implements ChallengeSolver {
 
     @Override
     public Published publish(String domain, Challenge challenge) throws Exception {
-        TokenChallenge token = (TokenChallenge) challenge;
+        TokenChallenge token = ChallengeSolver.as(challenge, TokenChallenge.class);
         String key = key(domain, challenge);
         Published local = board.publish(domain, challenge);
         try {

@@ -47,6 +47,7 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
     /** How long a published challenge answer stays readable at most (validations end much sooner). */
     private static final Duration CHALLENGE_LIFETIME = Duration.ofHours(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
      * Where the database is.
@@ -86,7 +87,9 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
         this.cipher = new KeyCipher(settings.key());
         this.local = local;
         this.leaseTime = leaseTime;
-        this.nodeId = hostName() + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+        byte[] suffix = new byte[4];
+        RANDOM.nextBytes(suffix);
+        this.nodeId = hostName() + "-" + HexFormat.of().formatHex(suffix);
         if (!cipher.encrypts()) {
             LOG.warn("Private keys are stored unencrypted in {}: whoever can read its tables (or a backup) can impersonate"
                     + " the sites; set storageKey to encrypt them", settings.url());
@@ -350,9 +353,14 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
 
     private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
         }
-        return ps;
     }
 }
