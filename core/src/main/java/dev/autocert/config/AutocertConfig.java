@@ -45,6 +45,7 @@ public final class AutocertConfig {
     private final String storageUser;
     private final String storagePassword;
     private final byte[] storageKey;
+    private final Duration storageLeaseTime;
     private final boolean http01Stateless;
     private final Duration renewBefore;
     private final Path caTrust;
@@ -76,6 +77,7 @@ public final class AutocertConfig {
         storageUser = s.get(Setting.STORAGE_USER);
         storagePassword = s.get(Setting.STORAGE_PASSWORD);
         storageKey = s.containsKey(Setting.STORAGE_KEY) ? parseStorageKey(s.get(Setting.STORAGE_KEY)) : null;
+        storageLeaseTime = Checks.duration(Setting.STORAGE_LEASE_TIME, Setting.STORAGE_LEASE_TIME.valueIn(s));
         checkDatabaseSettings(s);
         http01Stateless = Checks.bool(Setting.HTTP01_STATELESS, Setting.HTTP01_STATELESS.valueIn(s));
         renewBefore = s.containsKey(Setting.RENEW_BEFORE) ? Checks.duration(Setting.RENEW_BEFORE, s.get(Setting.RENEW_BEFORE)) : null;
@@ -332,7 +334,7 @@ public final class AutocertConfig {
         if (storageUrl != null) {
             return;
         }
-        for (Setting only : List.of(Setting.STORAGE_USER, Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY)) {
+        for (Setting only : List.of(Setting.STORAGE_USER, Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY, Setting.STORAGE_LEASE_TIME)) {
             if (s.containsKey(only)) {
                 throw new ConfigException(only.key(), "is set but storage is a folder, not a database",
                         "set storage to a jdbc:postgresql:// URL, or remove " + only.key());
@@ -418,6 +420,11 @@ public final class AutocertConfig {
     /** @return the AES key that encrypts private keys in the cluster store, if given (a copy) */
     public Optional<byte[]> storageKey() {
         return Optional.ofNullable(storageKey).map(byte[]::clone);
+    }
+
+    /** @return how long a cluster node's lease on a certificate lasts unless renewed */
+    public Duration storageLeaseTime() {
+        return storageLeaseTime;
     }
 
     /** @return whether HTTP-01 is answered from the account key alone, for any well-formed token */

@@ -44,6 +44,9 @@ public enum Setting {
     STORAGE_KEY("storageKey", (s, v) -> AutocertConfig.parseStorageKey(v), null, "/etc/autocert/storage.key",
             "Cluster store: an AES key (base64 of 16, 24 or 32 bytes, or a file holding that) that encrypts private keys"
                     + " in the database; without it they are stored in plain text, readable by whoever can read the tables."),
+    STORAGE_LEASE_TIME("storageLeaseTime", Checks::duration, "2m", null,
+            "Cluster store: how long a node's lease on a certificate lasts unless renewed (every third of it while it"
+                    + " orders); after a node dies, another orders once this has passed."),
     HTTP01_STATELESS("http01Stateless", Checks::bool, "false", null,
             "Answer every well-formed HTTP-01 token with token.thumbprint(account key), so cluster nodes need no shared"
                     + " challenge state (all nodes must use the same account key)."),

@@ -19,6 +19,6 @@ public final class Stores {
             return local;
         }
         return new JdbcStore(new JdbcStore.Settings(config.storageUrl().get(), config.storageUser().orElse(null),
-                config.storagePassword().orElse(null), config.storageKey().orElse(null)), local);
+                config.storagePassword().orElse(null), config.storageKey().orElse(null)), local, config.storageLeaseTime());
     }
 }

@@ -363,6 +363,9 @@ class AutocertConfigTest {
         assertThat(c.storageUser()).contains("ac");
         assertThat(c.storagePassword()).contains("pw");
         assertThat(c.storageKey()).hasValueSatisfying(k -> assertThat(k).hasSize(32));
+        assertThat(c.storageLeaseTime()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(AutocertConfig.parse(Map.of("domains", "a.test", "storage", "jdbc:postgresql://db/ac", "storageLeaseTime", "6s"),
+                tmp).storageLeaseTime()).isEqualTo(Duration.ofSeconds(6));
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,6 +32,7 @@ public final class RoundRobinProxy implements AutoCloseable {
     private final Map<Integer, AtomicLong> perBackend = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private volatile boolean open = true;
+    private volatile CountDownLatch held = new CountDownLatch(0);
 
     private RoundRobinProxy(List<Integer> backends) throws IOException {
         this.backends = List.copyOf(backends);
@@ -76,6 +79,19 @@ public final class RoundRobinProxy implements AutoCloseable {
         return perBackend.get(backend).get();
     }
 
+    /**
+     * Holds every connection accepted from now on (for at most a minute) without forwarding it, as a stalled
+     * balancer would: a CA's validation then stays in flight.
+     */
+    public void hold() {
+        held = new CountDownLatch(1);
+    }
+
+    /** Forwards the held connections and every new one again. */
+    public void release() {
+        held.countDown();
+    }
+
     private void accept() {
         while (open) {
             try {
@@ -94,6 +110,12 @@ public final class RoundRobinProxy implements AutoCloseable {
     }
 
     private void relay(Socket client, int first) {
+        try {
+            held.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         try (client; Socket upstream = connect(first)) {
             if (upstream == null) {
                 return;

@@ -66,9 +66,9 @@ class ClusterIT extends AcceptanceTestSupport {
     @Override
     protected AutoCloseable server() {
         return () -> {
-            for (Node n : nodes) {
-                n.tomcat().close();
-            }
+            // stopped together: each stop waits for its Tomcat to shut down
+            CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n.tomcat()::close))
+                    .toArray(CompletableFuture[]::new)).join();
             if (proxy != null) {
                 proxy.close();
             }
@@ -210,6 +210,41 @@ class ClusterIT extends AcceptanceTestSupport {
     }
 
     @Test
+    void whileTheLeaseHolderLivesNobodyElseOrdersAndAfterItIsKilledAnotherNodeFinishes() throws Exception {
+        cluster("storageLeaseTime=\"6s\"");
+        startAll();
+        List<X509Certificate> roots = pebble.roots();
+        for (String name : NAMES) {
+            awaitEveryNodeServesOther(name, null, roots);
+        }
+        int orders = pebble.ordersPlaced();
+        BigInteger before = serial(nodes.get(0), "a.test", roots);
+        Node holder = nodes.get(0);
+
+        proxy.hold(); // the CA's validation requests stall: node 0's order stays in flight
+        holder.renewNow("a.test");
+        await().atMost(Duration.ofSeconds(30)).until(() -> pebble.ordersPlaced() == orders + 1);
+        String owner = pg.psql("cluster", "SELECT owner FROM autocert_leases WHERE name = 'a.test'");
+        assertThat(owner).isNotEmpty();
+        nodes.get(1).renewNow("a.test");
+        Thread.sleep(7500); // longer than the lease: its living holder keeps renewing it
+        assertThat(pebble.ordersPlaced()).as("no second order while the holder lives").isEqualTo(orders + 1);
+        assertThat(pg.psql("cluster", "SELECT owner FROM autocert_leases WHERE name = 'a.test'")).isEqualTo(owner);
+        assertThat(nodes.get(1).tomcat().console()).contains("another node of the cluster holds the lease");
+
+        ProcessHandle.of(holder.tomcat().pid()).ifPresent(ProcessHandle::destroyForcibly); // kill -9 mid-order
+        holder.tomcat().process().stop();
+        long killed = System.nanoTime();
+        proxy.release();
+        List<Node> survivors = nodes.subList(1, NODES);
+        awaitServeOther(survivors, "a.test", before, roots);
+        System.out.printf("[measure] lease holder killed mid-order -> the other nodes serve the renewal: %.2f s (lease 6 s)%n",
+                (System.nanoTime() - killed) / 1e9);
+        assertThat(pebble.ordersPlaced()).as("the dead holder's order and one more").isEqualTo(orders + 2);
+        assertThat(pg.psql("cluster", "SELECT owner FROM autocert_leases WHERE name = 'a.test'")).as("released").isEmpty();
+    }
+
+    @Test
     void statelessHttp01NeedsNoSharedStoreBehindTheBalancer() throws Exception {
         List<Integer> httpPorts = List.of(FreePorts.take(), FreePorts.take(), FreePorts.take());
         proxy = RoundRobinProxy.start(httpPorts);
@@ -250,9 +285,13 @@ class ClusterIT extends AcceptanceTestSupport {
 
     /** Waits until every node serves one and the same valid chain for {@code name}, whose serial is not {@code old}. */
     private void awaitEveryNodeServesOther(String name, BigInteger old, List<X509Certificate> roots) {
+        awaitServeOther(nodes, name, old, roots);
+    }
+
+    private static void awaitServeOther(List<Node> which, String name, BigInteger old, List<X509Certificate> roots) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
             Set<BigInteger> served = new HashSet<>();
-            for (Node n : nodes) {
+            for (Node n : which) {
                 List<X509Certificate> chain = TlsProbe.javaHandshake("127.0.0.1", n.httpsPort(), name, roots);
                 TlsProbe.verifyChain(chain, roots, name);
                 served.add(chain.get(0).getSerialNumber());
