@@ -36,8 +36,10 @@ bench_cluster() {
     if [ "$(id -u)" = 0 ]; then chown -R nobody "$dir"; as=(runuser -u nobody --); fi
     "${as[@]}" "$bin/initdb" -D "$dir/data" -U autocert --pwfile="$dir/pwfile" --auth-host=scram-sha-256 \
         --auth-local=scram-sha-256 -E UTF8 --locale=C --no-sync >"$LOGS/cluster-initdb.log" 2>&1
-    "${as[@]}" "$bin/pg_ctl" start -w -D "$dir/data" -l "$LOGS/cluster-postgres.log" \
-        -o "-p $port -c listen_addresses=127.0.0.1 -k $dir" >>"$LOGS/cluster-initdb.log" 2>&1
+    # the server's own log stays in its folder (the server's user writes it), copied to $LOGS afterwards
+    "${as[@]}" "$bin/pg_ctl" start -w -D "$dir/data" -l "$dir/postgres.log" \
+        -o "-p $port -c listen_addresses=127.0.0.1 -k $dir" >>"$LOGS/cluster-initdb.log" 2>&1 \
+        || { echo "cluster: PostgreSQL did not start, see $LOGS/cluster-initdb.log" >&2; return 1; }
     pid="$(head -1 "$dir/data/postmaster.pid")"
     log "cluster: PostgreSQL on 127.0.0.1:$port (pid $pid); $renewals renewals, ${secs} s per challenge path"
     PGPASSWORD="$pw" "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U autocert -d postgres -c "CREATE DATABASE bench" \
@@ -47,6 +49,7 @@ bench_cluster() {
     kill -INT "$pid" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    cp "$dir/postgres.log" "$LOGS/cluster-postgres.log" 2>/dev/null || true
     [ -f "$dir/nodes/done" ] || { echo "cluster: ClusterBench failed, see $LOGS/cluster.err" >&2; tail -20 "$LOGS/cluster.err" >&2; return 1; }
     grep -v '^\[raw\]' "$LOGS/cluster.out" >"$OUT/summary-cluster.md"
     { printf 'what\tcase\tvalue\n'; grep '^\[raw\]' "$LOGS/cluster.out" | cut -f2-; } >"$OUT/cluster.tsv"
