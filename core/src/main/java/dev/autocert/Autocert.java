@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Autocert instance: the certificates of one configuration, the answers to the CA's challenges
@@ -68,7 +69,8 @@ public final class Autocert implements AutoCloseable {
     private final ClusterStore cluster;
     /** Whether this instance opened the store (and closes it). */
     private final boolean ownsStore;
-    private volatile boolean watching;
+    /** Whether the cluster's change feed was started. */
+    private final AtomicBoolean watching = new AtomicBoolean();
 
     private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store, boolean ownsStore) {
         this.config = config;
@@ -201,8 +203,7 @@ public final class Autocert implements AutoCloseable {
      */
     public void start() {
         manager.start();
-        if (cluster != null && !watching) {
-            watching = true;
+        if (cluster != null && watching.compareAndSet(false, true)) {
             cluster.watch(manager::adoptStored);
         }
     }

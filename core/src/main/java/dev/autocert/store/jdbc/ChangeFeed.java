@@ -36,7 +36,8 @@ final class ChangeFeed implements AutoCloseable {
     private final Map<String, String> seen = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private Connection connection;
+    /** Written by the feed's thread; closed by {@link #close()} too, which ends a wait for notifications at once. */
+    private volatile Connection connection;
     private Object notifications;
     private Method getNotifications;
 
@@ -63,6 +64,9 @@ final class ChangeFeed implements AutoCloseable {
                 backoff = 1000;
                 await();
             } catch (SQLException e) {
+                if (!running) {
+                    break; // closed under it: not a database problem
+                }
                 db.seenElsewhere(e);
                 disconnect();
                 sleep(backoff);
@@ -137,13 +141,14 @@ final class ChangeFeed implements AutoCloseable {
     }
 
     private void disconnect() {
-        if (connection != null) {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
             try {
-                connection.close();
+                c.close();
             } catch (SQLException ignored) {
                 // broken anyway
             }
-            connection = null;
         }
     }
 
@@ -151,6 +156,14 @@ final class ChangeFeed implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close(); // the blocked getNotifications call returns with an error, and the loop ends
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -211,6 +211,11 @@ class JdbcStoreTest {
             a.saveCertificate("n.test", same); // the same certificate again changes nothing
             Thread.sleep(500);
             assertThat(heard).containsExactly("n.test");
+            long closing = System.nanoTime();
+            b.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("close ends the wait for notifications at once")
+                    .isLessThan(Duration.ofSeconds(2));
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("autocert-store-feed"));
         }
     }
 
