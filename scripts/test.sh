@@ -2,7 +2,7 @@
 # The README's test command: installs what the suite needs on a fresh Debian machine, then runs every
 # unit and acceptance test. Extra arguments go to Maven (e.g. `scripts/test.sh -pl core -am`).
 # Installs (as root, through apt-get, only what is missing): a JDK 17+, openssl (the TLS client of the
-# tests), BIND 9 and its tools (named, nsupdate: DNS-01), and Pebble 2.10 into .tools/ (scripts/fetch-pebble.sh).
+# tests), BIND 9 and its tools (named, nsupdate: DNS-01), PostgreSQL (the cluster store's tests), and Pebble 2.10 into .tools/ (scripts/fetch-pebble.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v named >/dev/null 2>&1 || [ -x /usr/sbin/named ] || missing+=(bind9)
 command -v nsupdate >/dev/null 2>&1 || missing+=(bind9-dnsutils)
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${missing[*]}: run as root, or install them with apt-get" >&2

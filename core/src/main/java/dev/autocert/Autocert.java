@@ -1,11 +1,14 @@
 package dev.autocert;
 
+import dev.autocert.acme.AccountThumbprint;
 import dev.autocert.acme.Issuer;
 import dev.autocert.challenge.BoardSolvers;
 import dev.autocert.challenge.ChallengeBoard;
 import dev.autocert.challenge.ChallengePolicy;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.challenge.Http01Responder;
+import dev.autocert.challenge.SharedAnswers;
+import dev.autocert.challenge.SharedSolver;
 import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
@@ -14,23 +17,28 @@ import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
+import dev.autocert.renew.CertificateSource;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.renew.HookCommands;
+import dev.autocert.renew.LeasedIssuance;
 import dev.autocert.status.ServingConnector;
-import dev.autocert.store.FileStore;
+import dev.autocert.store.ClusterStore;
 import dev.autocert.store.Store;
+import dev.autocert.store.Stores;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.LiveCertificates;
 import dev.autocert.tls.SelfSigned;
 import org.jspecify.annotations.Nullable;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -49,7 +57,7 @@ public final class Autocert implements AutoCloseable {
     private final AutocertConfig config;
     private final ChallengeBoard board = new ChallengeBoard();
     private final LiveCertificates live = new LiveCertificates();
-    private final Http01Responder http01 = new Http01Responder(board);
+    private final Http01Responder http01;
     private final Store store;
     private final CertificateManager manager;
     private final Issuer issuer;
@@ -57,24 +65,40 @@ public final class Autocert implements AutoCloseable {
     private final Dns01Solver dns01;
     private final List<ChallengeType> answered;
     private final List<ServingConnector> connectors = new CopyOnWriteArrayList<>();
+    /** The store when it is shared by a cluster of nodes, else {@code null}. */
+    private final ClusterStore cluster;
+    /** Whether this instance opened the store (and closes it). */
+    private final boolean ownsStore;
+    /** Whether the cluster's change feed was started. */
+    private final AtomicBoolean watching = new AtomicBoolean();
 
-    private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store) {
+    private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store, boolean ownsStore) {
         this.config = config;
         this.store = store;
+        this.ownsStore = ownsStore;
+        this.cluster = store instanceof ClusterStore c ? c : null;
+        if (cluster != null) {
+            board.fallBackTo(new SharedAnswers(cluster.challenges()));
+        }
         ChallengePolicy policy = ChallengePolicy.of(config, answerable);
         this.answered = policy.usable();
         this.dns01 = answered.contains(ChallengeType.DNS_01) ? new Dns01Solver(config.dns()) : null;
         List<ChallengeSolver> solvers = new ArrayList<>();
         for (ChallengeType type : answered) {
             solvers.add(switch (type) {
-                case HTTP_01 -> BoardSolvers.http01(board);
-                case TLS_ALPN_01 -> BoardSolvers.tlsAlpn01(board);
+                case HTTP_01 -> shared(BoardSolvers.http01(board));
+                case TLS_ALPN_01 -> shared(BoardSolvers.tlsAlpn01(board));
                 case TLS_SNI_01 -> BoardSolvers.tlsSni01(board);
                 case DNS_01 -> dns01;
             });
         }
         this.issuer = new Issuer(config, store, policy, solvers);
-        this.manager = new CertificateManager(config, store, issuer, live);
+        this.http01 = config.http01Stateless()
+                ? new Http01Responder(board, new AccountThumbprint(store, config.directory())::current)
+                : new Http01Responder(board);
+        CertificateSource source = cluster == null ? issuer
+                : new LeasedIssuance(issuer, cluster, store, this::served, Duration.ofSeconds(1));
+        this.manager = new CertificateManager(config, store, source, live);
         this.hooks = new HookCommands(config, store);
         if (hooks.any()) {
             manager.addListener(hooks);
@@ -89,7 +113,7 @@ public final class Autocert implements AutoCloseable {
      * @return a new, not yet started instance
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable) {
-        return create(config, answerable, new FileStore(config.storage(), config.keystorePassword()));
+        return new Autocert(config, copy(answerable), Stores.open(config), true);
     }
 
     /**
@@ -99,7 +123,16 @@ public final class Autocert implements AutoCloseable {
      * @return a new, not yet started instance on that store
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable, Store store) {
-        return new Autocert(config, answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable), store);
+        return new Autocert(config, copy(answerable), store, false);
+    }
+
+    private static Set<ChallengeType> copy(Set<ChallengeType> answerable) {
+        return answerable.isEmpty() ? EnumSet.noneOf(ChallengeType.class) : EnumSet.copyOf(answerable);
+    }
+
+    /** In a cluster, an answer goes to the shared store too, so whichever node the CA reaches can give it. */
+    private ChallengeSolver shared(ChallengeSolver onBoard) {
+        return cluster == null ? onBoard : new SharedSolver(onBoard, cluster.challenges());
     }
 
     /** @return the settings */
@@ -164,9 +197,15 @@ public final class Autocert implements AutoCloseable {
         return manager.loadStored();
     }
 
-    /** Starts issuing and renewing in the background. */
+    /**
+     * Starts issuing and renewing in the background; in a cluster, also takes up the certificates other nodes
+     * store.
+     */
     public void start() {
         manager.start();
+        if (cluster != null && watching.compareAndSet(false, true)) {
+            cluster.watch(manager::adoptStored);
+        }
     }
 
     /**
@@ -274,6 +313,13 @@ public final class Autocert implements AutoCloseable {
         issuer.close();
         if (dns01 != null) {
             dns01.close();
+        }
+        if (ownsStore && store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing a store releases connections; nothing is lost when it fails
+            }
         }
     }
 }

@@ -16,6 +16,18 @@ public final class ChallengeBoard {
     private final Map<String, String> http01 = new ConcurrentHashMap<>();
     private final Map<String, CertifiedKey> tlsAlpn01 = new ConcurrentHashMap<>();
     private final Map<String, CertifiedKey> tlsSni01 = new ConcurrentHashMap<>();
+    /** In a cluster: the answers other nodes published, asked when this board has none. */
+    private volatile SharedAnswers shared;
+
+    /**
+     * In a cluster, asks {@code answers} for HTTP-01 tokens and TLS-ALPN-01 names this board does not hold, so
+     * the node the CA's request lands on answers whichever node published.
+     *
+     * @param answers the cluster's answers
+     */
+    public void fallBackTo(SharedAnswers answers) {
+        this.shared = answers;
+    }
 
     /**
      * @param token            the challenge token (the last path segment the CA requests)
@@ -35,7 +47,9 @@ public final class ChallengeBoard {
      * @return the key authorization to answer with, or {@code null} when no such challenge is pending
      */
     public String http01(String token) {
-        return http01.get(token);
+        String local = http01.get(token);
+        SharedAnswers others = shared;
+        return local != null || others == null ? local : others.http01(token);
     }
 
     /**
@@ -56,7 +70,12 @@ public final class ChallengeBoard {
      * @return the challenge certificate, or {@code null} when none is pending for that name
      */
     public CertifiedKey tlsAlpn01(String sni) {
-        return sni == null ? null : tlsAlpn01.get(sni.toLowerCase(Locale.ROOT));
+        if (sni == null) {
+            return null;
+        }
+        CertifiedKey local = tlsAlpn01.get(sni.toLowerCase(Locale.ROOT));
+        SharedAnswers others = shared;
+        return local != null || others == null ? local : others.tlsAlpn01(sni);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.autocert.challenge;
 
 import java.nio.charset.StandardCharsets;
-
+import java.util.function.Supplier;
 
 /**
  * Answers HTTP-01 requests for every adapter, so the Tomcat valve, the Jetty handler and the servlet
@@ -17,10 +17,26 @@ public final class Http01Responder {
     private static final int TOKEN_MAX = 256;
 
     private final ChallengeBoard board;
+    /** Stateless mode: the account key's thumbprint, or {@code null} while none is known; {@code null} when off. */
+    private final Supplier<String> thumbprint;
 
     /** @param board where the pending answers are */
     public Http01Responder(ChallengeBoard board) {
+        this(board, null);
+    }
+
+    /**
+     * Stateless HTTP-01 (Let's Encrypt's "stateless mode"): every well-formed token is answered with
+     * {@code token + "." + thumbprint}, which is the key authorization of any challenge of that account, so no
+     * node needs to know the pending tokens.
+     *
+     * @param board      where the pending answers are (not asked when a thumbprint is known)
+     * @param thumbprint the account key's thumbprint, {@code null} from it while no account key exists;
+     *                   {@code null} itself to answer from the board only
+     */
+    public Http01Responder(ChallengeBoard board, Supplier<String> thumbprint) {
         this.board = board;
+        this.thumbprint = thumbprint;
     }
 
     /**
@@ -36,7 +52,12 @@ public final class Http01Responder {
      * @return the body to send with 200, or {@code null} for 404
      */
     public String answer(String path) {
-        return isToken(path, PATH_PREFIX.length()) ? board.http01(path.substring(PATH_PREFIX.length())) : null;
+        if (!isToken(path, PATH_PREFIX.length())) {
+            return null;
+        }
+        String token = path.substring(PATH_PREFIX.length());
+        String stateless = thumbprint == null ? null : thumbprint.get();
+        return stateless != null ? token + "." + stateless : board.http01(token);
     }
 
     /** A loop rather than a regex: this runs for every challenge request, and the CA sends several per name. */

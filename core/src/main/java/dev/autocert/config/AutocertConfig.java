@@ -1,8 +1,10 @@
 package dev.autocert.config;
 
+import java.io.IOException;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,12 @@ public final class AutocertConfig {
     private final KeyType keyType;
     private final List<ChallengeType> challenges;
     private final Path storage;
+    private final String storageUrl;
+    private final String storageUser;
+    private final String storagePassword;
+    private final byte[] storageKey;
+    private final Duration storageLeaseTime;
+    private final boolean http01Stateless;
     private final Duration renewBefore;
     private final Path caTrust;
     private final String eabKid;
@@ -63,7 +71,15 @@ public final class AutocertConfig {
         acceptTerms = Checks.bool(Setting.ACCEPT_TERMS, Setting.ACCEPT_TERMS.valueIn(s));
         keyType = KeyType.parse(Setting.KEY_TYPE.valueIn(s));
         challenges = s.containsKey(Setting.CHALLENGES) ? parseChallenges(s.get(Setting.CHALLENGES)) : List.of();
-        storage = s.containsKey(Setting.STORAGE) ? parseStorage(s.get(Setting.STORAGE)) : defaultStorage;
+        boolean database = s.containsKey(Setting.STORAGE) && isDatabase(s.get(Setting.STORAGE));
+        storage = s.containsKey(Setting.STORAGE) && !database ? parseStorageFolder(s.get(Setting.STORAGE)) : defaultStorage;
+        storageUrl = database ? parseStorageUrl(s.get(Setting.STORAGE)) : null;
+        storageUser = s.get(Setting.STORAGE_USER);
+        storagePassword = s.get(Setting.STORAGE_PASSWORD);
+        storageKey = s.containsKey(Setting.STORAGE_KEY) ? parseStorageKey(s.get(Setting.STORAGE_KEY)) : null;
+        storageLeaseTime = Checks.duration(Setting.STORAGE_LEASE_TIME, Setting.STORAGE_LEASE_TIME.valueIn(s));
+        checkDatabaseSettings(s);
+        http01Stateless = Checks.bool(Setting.HTTP01_STATELESS, Setting.HTTP01_STATELESS.valueIn(s));
         renewBefore = s.containsKey(Setting.RENEW_BEFORE) ? Checks.duration(Setting.RENEW_BEFORE, s.get(Setting.RENEW_BEFORE)) : null;
         caTrust = s.containsKey(Setting.CA_TRUST) ? parseCaTrust(s.get(Setting.CA_TRUST)) : null;
         eabKid = s.get(Setting.EAB_KID);
@@ -256,13 +272,74 @@ public final class AutocertConfig {
         return List.copyOf(types);
     }
 
-    static Path parseStorage(String value) throws ConfigException {
-        Path folder = value.startsWith("jdbc:") ? null : Checks.path(value);
+    static Object parseStorage(String value) throws ConfigException {
+        return isDatabase(value) ? parseStorageUrl(value) : parseStorageFolder(value);
+    }
+
+    private static Path parseStorageFolder(String value) throws ConfigException {
+        Path folder = Checks.path(value);
         if (folder == null) {
-            throw new ConfigException("storage", value.startsWith("jdbc:") ? "names a database, which this version cannot use yet"
-                    : "is not a folder name: '" + value + "'", "use a folder, e.g. storage=\"/var/lib/autocert\"");
+            throw new ConfigException("storage", "is not a folder name: '" + value + "'",
+                    "use a folder, e.g. storage=\"/var/lib/autocert\", or a jdbc:postgresql:// URL");
         }
         return folder;
+    }
+
+    private static boolean isDatabase(String value) {
+        return value.trim().regionMatches(true, 0, "jdbc:", 0, 5);
+    }
+
+    /** A cluster store: PostgreSQL only, the database the store's SQL (upserts, LISTEN/NOTIFY) is written for. */
+    static String parseStorageUrl(String value) throws ConfigException {
+        String v = value.trim();
+        if (!v.startsWith("jdbc:postgresql://") || v.length() <= "jdbc:postgresql://".length()) {
+            throw new ConfigException("storage", "names a database Autocert cannot use: '" + v + "'",
+                    "use PostgreSQL, e.g. storage=\"jdbc:postgresql://db.internal:5432/autocert\", or a folder");
+        }
+        return v;
+    }
+
+    /**
+     * @param value base64 of an AES key, or a file holding that
+     * @return the key's bytes (16, 24 or 32)
+     */
+    static byte[] parseStorageKey(String value) throws ConfigException {
+        String text = value.trim();
+        Path file = Checks.path(text);
+        boolean fromFile = file != null && Files.isRegularFile(file);
+        if (fromFile) {
+            try {
+                text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                throw new ConfigException("storageKey", "names a file that cannot be read: " + value,
+                        "make it readable by the server's user (and nobody else: chmod 600)");
+            }
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            key = new byte[0];
+        }
+        if (key.length != 16 && key.length != 24 && key.length != 32) {
+            throw new ConfigException("storageKey", (fromFile ? "names a file that does not hold" : "is neither a readable file nor")
+                    + " base64 of a 16, 24 or 32 byte AES key",
+                    "create one with: openssl rand -base64 32 > storage.key; chmod 600 storage.key, and give that file");
+        }
+        return key;
+    }
+
+    /** The database settings mean nothing with a folder store: say so rather than ignore them. */
+    private void checkDatabaseSettings(Map<Setting, String> s) throws ConfigException {
+        if (storageUrl != null) {
+            return;
+        }
+        for (Setting only : List.of(Setting.STORAGE_USER, Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY, Setting.STORAGE_LEASE_TIME)) {
+            if (s.containsKey(only)) {
+                throw new ConfigException(only.key(), "is set but storage is a folder, not a database",
+                        "set storage to a jdbc:postgresql:// URL, or remove " + only.key());
+            }
+        }
     }
 
     static Path parseCaTrust(String value) throws ConfigException {
@@ -320,9 +397,39 @@ public final class AutocertConfig {
         return challenges;
     }
 
-    /** @return the store folder */
+    /** @return the store folder; with a database store, the folder of the local copies of its files */
     public Path storage() {
         return storage;
+    }
+
+    /** @return the JDBC URL of the cluster store, when {@code storage} names a database */
+    public Optional<String> storageUrl() {
+        return Optional.ofNullable(storageUrl);
+    }
+
+    /** @return the database user of the cluster store, if given */
+    public Optional<String> storageUser() {
+        return Optional.ofNullable(storageUser);
+    }
+
+    /** @return the database password of the cluster store, if given */
+    public Optional<String> storagePassword() {
+        return Optional.ofNullable(storagePassword);
+    }
+
+    /** @return the AES key that encrypts private keys in the cluster store, if given (a copy) */
+    public Optional<byte[]> storageKey() {
+        return Optional.ofNullable(storageKey).map(byte[]::clone);
+    }
+
+    /** @return how long a cluster node's lease on a certificate lasts unless renewed */
+    public Duration storageLeaseTime() {
+        return storageLeaseTime;
+    }
+
+    /** @return whether HTTP-01 is answered from the account key alone, for any well-formed token */
+    public boolean http01Stateless() {
+        return http01Stateless;
     }
 
     /** @return the fixed renewal margin, if set; otherwise a third of the lifetime is used */

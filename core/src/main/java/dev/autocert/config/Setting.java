@@ -34,7 +34,22 @@ public enum Setting {
             "Preference order of challenge types among http-01, tls-alpn-01, dns-01, tls-sni-01 (legacy, opt-in only);"
                     + " by default what the connectors can answer, then dns-01 when a DNS-01 publisher is set."),
     STORAGE("storage", path((s, v) -> AutocertConfig.parseStorage(v)), null, "/var/lib/autocert",
-            "Folder of the certificate store; by default the container's (conf/autocert in Tomcat, etc/autocert in Jetty)."),
+            "Folder of the certificate store; by default the container's (conf/autocert in Tomcat, etc/autocert in Jetty)."
+                    + " A jdbc:postgresql: URL makes a cluster: every node on the same database shares certificates,"
+                    + " challenge answers and renewals (local copies of the files still go to the default folder)."),
+    STORAGE_USER("storageUser", Checks::text, null, "autocert",
+            "Cluster store: the database user (with a jdbc: storage)."),
+    STORAGE_PASSWORD("storagePassword", Checks::text, null, "${env.AUTOCERT_DB_PASSWORD}",
+            "Cluster store: the database user's password (with a jdbc: storage)."),
+    STORAGE_KEY("storageKey", (s, v) -> AutocertConfig.parseStorageKey(v), null, "/etc/autocert/storage.key",
+            "Cluster store: an AES key (base64 of 16, 24 or 32 bytes, or a file holding that) that encrypts private keys"
+                    + " in the database; without it they are stored in plain text, readable by whoever can read the tables."),
+    STORAGE_LEASE_TIME("storageLeaseTime", Checks::duration, "2m", null,
+            "Cluster store: how long a node's lease on a certificate lasts unless renewed (every third of it while it"
+                    + " orders); after a node dies, another orders once this has passed."),
+    HTTP01_STATELESS("http01Stateless", Checks::bool, "false", null,
+            "Answer every well-formed HTTP-01 token with token.thumbprint(account key), so cluster nodes need no shared"
+                    + " challenge state (all nodes must use the same account key)."),
     RENEW_BEFORE("renewBefore", Checks::duration, null, "30d",
             "Renew this long before expiry (30d, 12h, P30D) instead of when a third of the lifetime remains."),
     CA_TRUST("caTrust", path((s, v) -> AutocertConfig.parseCaTrust(v)), null, "private-ca.pem",

@@ -205,6 +205,49 @@ public final class CertificateManager implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Serves the certificate the store holds for {@code name} when it is newer than the one served: in a cluster,
+     * another node stored it. Its renewal is planned anew; listeners hear of it as of a fresh one, so adapters
+     * swap it into their keystores. While an attempt for it runs here, that attempt takes it up instead.
+     *
+     * @param name a certificate's name
+     * @return whether another certificate went live
+     */
+    public boolean adoptStored(String name) {
+        Managed m = managed.get(name);
+        if (m == null) {
+            return false;
+        }
+        Optional<CertifiedKey> stored;
+        try {
+            stored = store.loadCertificate(name);
+        } catch (IOException e) {
+            LOG.warn("Cannot load the certificate {} another node stored: {}", name, e.getMessage());
+            return false;
+        }
+        if (stored.isEmpty()) {
+            return false;
+        }
+        CertifiedKey key = stored.get();
+        synchronized (m) {
+            CertifiedKey current = live.served(name).orElse(null);
+            if (m.running || current != null && (current.leaf().equals(key.leaf())
+                    || key.notBefore().isBefore(current.notBefore()))) {
+                return false;
+            }
+            install(m, key, true);
+            m.lastError = null;
+            m.state = m.state.succeeded();
+            if (executor != null) {
+                schedule(m, RenewalSchedule.plan(m.state, clock.instant()));
+                scheduleRenewalInfoCheck(m);
+            }
+        }
+        LOG.info("Serving the certificate for {} stored by another node, valid until {}", m.spec.domains(), key.notAfter());
+        tellInstalled(m, key, true);
+        return true;
+    }
+
     /** @return whether some certificate is due for an order now (missing, names changed, or due for renewal) */
     public boolean anyDue() {
         Instant now = clock.instant();

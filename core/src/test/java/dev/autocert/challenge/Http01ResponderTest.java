@@ -33,6 +33,20 @@ class Http01ResponderTest {
     }
 
     @Test
+    void statelessModeAnswersAnyWellFormedTokenWithTheAccountThumbprint() {
+        ChallengeBoard board = new ChallengeBoard();
+        board.putHttp01(TOKEN, "from-the-board");
+        Http01Responder stateless = new Http01Responder(board, () -> "thumb");
+        assertThat(stateless.answer(PATH)).isEqualTo(TOKEN + ".thumb");
+        String other = "/.well-known/acme-challenge/never_published_0123456789";
+        assertThat(new String(stateless.reply("GET", other).body())).isEqualTo("never_published_0123456789.thumb");
+        assertThat(stateless.answer("/.well-known/acme-challenge/short")).as("malformed tokens stay 404").isNull();
+        assertThat(stateless.reply("POST", PATH).found()).isFalse();
+        assertThat(new Http01Responder(board, () -> null).answer(PATH)).as("no account key yet: the board answers")
+                .isEqualTo("from-the-board");
+    }
+
+    @Test
     void unknownTokenIsNull() {
         ChallengeBoard board = new ChallengeBoard();
         board.putHttp01(TOKEN, "x");

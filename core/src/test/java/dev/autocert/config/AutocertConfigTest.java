@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -347,8 +348,45 @@ class AutocertConfigTest {
     }
 
     @Test
-    void jdbcStorageRejected() {
-        rejected("storage", List.of("database", "use a folder"), "domains", "a.test", "storage", "jdbc:postgresql://db/ac");
+    void aDatabaseOtherThanPostgresqlIsRejected() {
+        rejected("storage", List.of("database Autocert cannot use", "jdbc:postgresql://"), "domains", "a.test",
+                "storage", "jdbc:mysql://db/ac");
+    }
+
+    @Test
+    void aPostgresqlStorageKeepsTheLocalFolderForFileCopies(@TempDir Path tmp) throws Exception {
+        AutocertConfig c = AutocertConfig.parse(Map.of("domains", "a.test", "storage", "jdbc:postgresql://db:5432/ac",
+                "storageUser", "ac", "storagePassword", "pw", "storageKey", Base64.getEncoder().encodeToString(new byte[32])),
+                tmp.resolve("default-store"));
+        assertThat(c.storageUrl()).contains("jdbc:postgresql://db:5432/ac");
+        assertThat(c.storage()).isEqualTo(tmp.resolve("default-store"));
+        assertThat(c.storageUser()).contains("ac");
+        assertThat(c.storagePassword()).contains("pw");
+        assertThat(c.storageKey()).hasValueSatisfying(k -> assertThat(k).hasSize(32));
+        assertThat(c.storageLeaseTime()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(AutocertConfig.parse(Map.of("domains", "a.test", "storage", "jdbc:postgresql://db/ac", "storageLeaseTime", "6s"),
+                tmp).storageLeaseTime()).isEqualTo(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void theStorageKeyIsReadFromAFile(@TempDir Path tmp) throws Exception {
+        Path key = tmp.resolve("storage.key");
+        Files.writeString(key, Base64.getEncoder().encodeToString(new byte[16]) + "\n");
+        AutocertConfig c = AutocertConfig.parse(Map.of("domains", "a.test", "storage", "jdbc:postgresql://db/ac",
+                "storageKey", key.toString()), tmp);
+        assertThat(c.storageKey()).hasValueSatisfying(k -> assertThat(k).hasSize(16));
+    }
+
+    @Test
+    void aStorageKeyOfTheWrongLengthNamesTheCommandThatMakesOne() {
+        rejected("storageKey", List.of("16, 24 or 32 byte", "openssl rand -base64 32"), "domains", "a.test",
+                "storage", "jdbc:postgresql://db/ac", "storageKey", Base64.getEncoder().encodeToString(new byte[7]));
+    }
+
+    @Test
+    void databaseSettingsWithAFolderStoreAreAnError() {
+        rejected("storagePassword", List.of("storage is a folder", "jdbc:postgresql://"), "domains", "a.test",
+                "storagePassword", "pw");
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.autocert.renew;
 
+import dev.autocert.TestCerts;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.KeyType;
@@ -83,6 +84,32 @@ class CertificateManagerTest {
         assertThat(status.nextReason()).isEqualTo(RenewalPolicy.LIFETIME);
         assertThat(status.nextAttempt()).isAfter(clock.instant());
         Thread.sleep(200);
+        assertThat(source.issued).hasValue(0);
+    }
+
+    @Test
+    void aNewerCertificateAnotherNodeStoredIsServedAndToldAsFreshAnOlderOneIsNot() throws Exception {
+        CertifiedKey mine = TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(10)),
+                clock.instant().plus(Duration.ofDays(80)), "a.test");
+        store.saveCertificate("a.test", mine);
+        manager("a.test").loadStored();
+        manager.start();
+        assertThat(manager.adoptStored("a.test")).as("the same certificate").isFalse();
+
+        CertifiedKey older = TestCerts.selfSigned(clock.instant().minus(Duration.ofDays(20)),
+                clock.instant().plus(Duration.ofDays(70)), "a.test");
+        store.saveCertificate("a.test", older);
+        assertThat(manager.adoptStored("a.test")).as("an older one").isFalse();
+
+        CertifiedKey newer = TestCerts.selfSigned(clock.instant().minus(Duration.ofMinutes(1)),
+                clock.instant().plus(Duration.ofDays(90)), "a.test");
+        store.saveCertificate("a.test", newer);
+        assertThat(manager.adoptStored("a.test")).isTrue();
+        assertThat(live.lookup("a.test")).containsSame(newer);
+        assertThat(live.served("a.test")).containsSame(newer);
+        assertThat(manager.status().get(0).notAfter()).isEqualTo(newer.notAfter());
+        assertThat(told).containsExactly("loaded a.test", "issued a.test"); // adapters swap it into their keystores
+        assertThat(manager.adoptStored("unknown.test")).isFalse();
         assertThat(source.issued).hasValue(0);
     }
 

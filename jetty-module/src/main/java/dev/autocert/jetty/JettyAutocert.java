@@ -5,6 +5,7 @@ import dev.autocert.config.Adapter;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.config.ConfigException;
+import dev.autocert.config.Setting;
 import dev.autocert.status.AutocertJmx;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -20,10 +21,12 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +56,8 @@ import java.util.stream.Collectors;
 public final class JettyAutocert extends AbstractLifeCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyAutocert.class);
+    /** A URL such as {@code jdbc:postgresql://...} (two letters at least: {@code C:} is a Windows drive). */
+    private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
 
     private volatile Autocert autocert;
     private volatile String problem;
@@ -99,8 +104,24 @@ public final class JettyAutocert extends AbstractLifeCycle {
      */
     public static JettyAutocert installInBase(Server server, Map<String, String> settings, String jettyBase,
                                               String keyStorePassword, String keyManagerPassword, String trustStorePassword) {
-        return install(server, settings, Path.of(jettyBase, "etc", "autocert"),
+        return install(server, resolvedAgainst(Path.of(jettyBase), settings), Path.of(jettyBase, "etc", "autocert"),
                 new ConnectorCertificates.Passwords(keyStorePassword, keyManagerPassword, trustStorePassword));
+    }
+
+    /**
+     * @param base     {@code jetty.base}
+     * @param settings the module's properties
+     * @return the same, with relative paths of settings that name files resolved against {@code base}; URLs (a
+     *         {@code jdbc:} storage) are left as they are
+     */
+    static Map<String, String> resolvedAgainst(Path base, Map<String, String> settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            boolean path = value != null && !value.isBlank() && !URL_SCHEME.matcher(value.trim()).lookingAt()
+                    && Setting.byKey(key).map(Setting::namesPath).orElse(false);
+            out.put(key, path ? base.resolve(value.trim()).toString() : value);
+        });
+        return out;
     }
 
     private static JettyAutocert install(Server server, Map<String, String> settings, Path defaultStorage,

@@ -11,7 +11,9 @@ import org.w3c.dom.NodeList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,11 +36,25 @@ class ModuleFilesTest {
             NodeList properties = entry.getElementsByTagName("Property");
             Element property = (Element) properties.item(properties.getLength() - 1);
             assertThat(property.getAttribute("name")).isEqualTo("jetty.autocert." + key);
-            boolean resolved = entry.getElementsByTagName("Call").getLength() == 1;
-            assertThat(resolved).as("%s resolved against jetty.base", key).isEqualTo(Setting.byKey(key).orElseThrow().namesPath());
+            assertThat(entry.getElementsByTagName("Call").getLength()).as("%s passed as given (installInBase resolves paths)", key)
+                    .isZero();
         }
         assertThat(keys).containsExactlyElementsOf(Setting.readBy(Adapter.JETTY).stream().map(Setting::key).toList())
                 .contains("storage", "statusPath").doesNotContain("httpsPort", "httpsAddress");
+    }
+
+    @Test
+    void relativePathsAreResolvedAgainstJettyBaseAndADatabaseUrlIsLeftAlone() {
+        Path base = Path.of("/srv/jetty-base");
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("storage", "etc/certs");
+        given.put("caTrust", "/etc/ssl/ca.pem");
+        given.put("domains", "a.test");
+        given.put("email", null);
+        assertThat(JettyAutocert.resolvedAgainst(base, given)).containsEntry("storage", base.resolve("etc/certs").toString())
+                .containsEntry("caTrust", "/etc/ssl/ca.pem").containsEntry("domains", "a.test").containsEntry("email", null);
+        assertThat(JettyAutocert.resolvedAgainst(base, Map.of("storage", "jdbc:postgresql://db:5432/autocert")))
+                .containsEntry("storage", "jdbc:postgresql://db:5432/autocert");
     }
 
     @Test

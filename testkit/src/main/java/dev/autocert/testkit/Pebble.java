@@ -545,6 +545,28 @@ public final class Pebble implements AutoCloseable {
         return workDir;
     }
 
+    /**
+     * @return how many orders Pebble accepted so far (its log's {@code Added order} lines): what a CA's
+     *         new-orders rate limit counts
+     */
+    public int ordersPlaced() {
+        return countLog("Added order \"");
+    }
+
+    /** @return how many authorizations a validation made invalid so far (its log's {@code set INVALID} lines) */
+    public int validationsFailed() {
+        return countLog(" set INVALID");
+    }
+
+    private int countLog(String marker) {
+        try {
+            return (int) Files.readAllLines(pebble.logFile(), StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(marker)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Pebble's log " + pebble.logFile(), e);
+        }
+    }
+
     /** The pebble process (pid, log). */
     public ManagedProcess pebbleProcess() {
         return pebble;

@@ -70,21 +70,15 @@ public final class ModuleFiles {
         }).collect(Collectors.joining("\n", "", "\n"));
     }
 
-    /** @return one map entry per setting, a path one resolved against {@code jetty.base} when relative */
+    /**
+     * @return one map entry per setting; relative paths are resolved against {@code jetty.base} by
+     *         {@code JettyAutocert.installInBase}, which knows a {@code jdbc:} URL from a path (XML's
+     *         {@code resolvePath} would turn one into a file name)
+     */
     static String xmlEntries(String indent) {
         List<String> lines = new ArrayList<>();
         for (Setting s : Setting.readBy(Adapter.JETTY)) {
-            String property = "<Property name=\"" + PREFIX + s.key() + "\"/>";
-            if (s.namesPath()) {
-                lines.add(indent + "<Entry><Item>" + s.key() + "</Item><Item>");
-                lines.add(indent + "  <Call class=\"org.eclipse.jetty.xml.XmlConfiguration\" name=\"resolvePath\">");
-                lines.add(indent + "    <Arg><Property name=\"jetty.base\"/></Arg>");
-                lines.add(indent + "    <Arg>" + property + "</Arg>");
-                lines.add(indent + "  </Call>");
-                lines.add(indent + "</Item></Entry>");
-            } else {
-                lines.add(indent + "<Entry><Item>" + s.key() + "</Item><Item>" + property + "</Item></Entry>");
-            }
+            lines.add(indent + "<Entry><Item>" + s.key() + "</Item><Item><Property name=\"" + PREFIX + s.key() + "\"/></Item></Entry>");
         }
         return String.join("\n", lines);
     }
