@@ -66,6 +66,8 @@ public class AutocertListener implements LifecycleListener {
     private Autocert autocert;
     private final List<ConnectorKeystore> keystores = new ArrayList<>();
     private final List<TomcatConnector> connectors = new ArrayList<>();
+    private volatile boolean deferIssuing;
+    private boolean issuing;
 
     /**
      * Takes one attribute of the {@code <Listener>} element: Tomcat's digester calls this for every attribute
@@ -98,6 +100,30 @@ public class AutocertListener implements LifecycleListener {
         settings.put(setting.key(), value);
     }
 
+    /**
+     * For embedding code whose container binds its connectors only after the {@code Server} has started (Spring
+     * Boot's embedded Tomcat takes them out during start-up and puts them back once the application is ready):
+     * issuing then waits for {@link #startIssuing()} instead of beginning on {@code AFTER_START}, so the CA never
+     * validates against a port nobody listens on yet. Call before the server initialises.
+     */
+    public void deferIssuing() {
+        deferIssuing = true;
+    }
+
+    /**
+     * Starts issuing and renewing now (once; later calls do nothing), when {@link #deferIssuing()} was called and the
+     * connectors accept connections. Does nothing before the server started or after a bad configuration.
+     */
+    public synchronized void startIssuing() {
+        if (autocert == null || issuing) {
+            return;
+        }
+        issuing = true;
+        reportConnectorsDown();
+        autocert.start();
+        jmx = AutocertJmx.register(autocert);
+    }
+
     /** @return the running instance, for embedding code and tests; {@code null} before init or after a bad config */
     public Autocert getAutocert() {
         return autocert;
@@ -114,15 +140,14 @@ public class AutocertListener implements LifecycleListener {
         switch (event.getType()) {
             case Lifecycle.BEFORE_INIT_EVENT -> configure(server);
             case Lifecycle.AFTER_START_EVENT -> {
-                if (autocert != null) {
-                    reportConnectorsDown();
-                    autocert.start();
-                    jmx = AutocertJmx.register(autocert);
+                if (!deferIssuing) {
+                    startIssuing();
                 }
             }
             case Lifecycle.BEFORE_STOP_EVENT -> {
                 if (jmx != null) {
                     jmx.close();
+                    jmx = null;
                 }
                 if (autocert != null) {
                     autocert.close();
@@ -133,6 +158,7 @@ public class AutocertListener implements LifecycleListener {
                     TomcatAutocert.release(autocert);
                 }
                 autocert = null;
+                issuing = false;
             }
             default -> {
             }

@@ -1,6 +1,7 @@
 package dev.autocert.tomcat;
 
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.Arrays;
@@ -40,9 +41,11 @@ final class OwnJarScanSkip {
             return null;
         }
         try {
-            String name = Path.of(source.getLocation().toURI()).getFileName().toString();
+            // a JAR nested in a Spring Boot jar has a path without a file name (and Boot's Tomcat scans no JARs)
+            Path file = Path.of(source.getLocation().toURI()).getFileName();
+            String name = file == null ? "" : file.toString();
             return name.endsWith(".jar") ? name : null;
-        } catch (URISyntaxException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
             return null;
         }
     }
