@@ -98,6 +98,28 @@ class SpringBootSampleIT {
         }
     }
 
+    @Test
+    void aBadPropertyIsNamedWithItsFixAndTheApplicationServesUnlessFailFast() throws Exception {
+        int httpPort = FreePorts.take();
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("sample.jar"),
+                "--server.address=127.0.0.1", "--server.port=" + httpPort, "--autocert.storage=" + dir.resolve("autocert"),
+                "--autocert.domain=typo.test"));
+        String named = "Property 'autocert.domain' is not a known setting (did you mean 'domains'?)";
+        try (ManagedProcess app = ManagedProcess.start("boot-bad", command, Map.of(), dir.resolve("bad"))) {
+            app.waitForPort("127.0.0.1", httpPort, Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(get(httpPort, "/")).contains("hello from Spring Boot over http"));
+            assertThat(app.logTail(200)).contains(named).contains("Fix: rename it to autocert.domains");
+        }
+        command.add("--autocert.fail-fast=true");
+        try (ManagedProcess app = ManagedProcess.start("boot-fail-fast", command, Map.of(), dir.resolve("fail-fast"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !app.isAlive());
+            assertThat(app.logTail(200)).contains("APPLICATION FAILED TO START")
+                    .contains("Autocert property 'autocert.domain' is not a known setting (did you mean 'domains'?).")
+                    .contains("rename it to autocert.domains");
+        }
+    }
+
     private ManagedProcess startApp(String name, Pebble pebble, int httpPort, int httpsPort, Path storage, String domain,
                                     List<String> extra) {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("sample.jar"),
