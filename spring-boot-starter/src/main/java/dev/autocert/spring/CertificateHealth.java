@@ -26,9 +26,9 @@ public record CertificateHealth(State state, Map<String, Object> details) {
     public enum State {
         /** Every certificate is valid and not past its emergency point (or still being issued). */
         UP,
-        /** A certificate expired, is past its emergency point, or none could be obtained; or a property is bad. */
+        /** A certificate expired, is past its emergency point, or none could be obtained. */
         DOWN,
-        /** The embedded server has not made Autocert yet. */
+        /** Autocert is not active (a bad property, named in the details), or the embedded server has not made it yet. */
         UNKNOWN
     }
 
@@ -39,7 +39,8 @@ public record CertificateHealth(State state, Map<String, Object> details) {
      */
     public static CertificateHealth of(AutocertRuntime runtime, Instant now) {
         if (runtime.problem().isPresent()) {
-            return new CertificateHealth(State.DOWN, Map.of("problem", runtime.problem().get()));
+            // not DOWN: a health check taking the application out of a load balancer would stop it serving at all
+            return new CertificateHealth(State.UNKNOWN, Map.of("problem", runtime.problem().get()));
         }
         Optional<Autocert> autocert = runtime.autocert();
         if (autocert.isEmpty()) {

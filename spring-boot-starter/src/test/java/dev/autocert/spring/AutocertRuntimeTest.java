@@ -29,7 +29,9 @@ class AutocertRuntimeTest {
         assertThat(runtime.config()).isEmpty();
         assertThat(runtime.certificates()).isEmpty();
         assertThat(runtime.problem()).hasValueSatisfying(p -> assertThat(p).startsWith("Property 'autocert.https-port'"));
-        assertThat(CertificateHealth.of(runtime, java.time.Instant.now()).state()).isEqualTo(CertificateHealth.State.DOWN);
+        CertificateHealth health = CertificateHealth.of(runtime, java.time.Instant.now());
+        assertThat(health.state()).as("not DOWN: the application serves").isEqualTo(CertificateHealth.State.UNKNOWN);
+        assertThat(health.details()).containsEntry("problem", runtime.problem().get());
     }
 
     @Test

@@ -99,6 +99,34 @@ class SpringBootSampleIT {
     }
 
     @Test
+    void withServerSslBootsConnectorServesTheManagedNamesAndItsKeystoreTheRest() throws Exception {
+        int httpsPort = FreePorts.take();
+        Path keystore = dir.resolve("boot.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "boot", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=other.test",
+                "-ext", "SAN=dns:other.test", "-validity", "30", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "changeit", "-keypass", "changeit").inheritIO().start();
+        assertThat(keytool.waitFor()).isZero();
+        try (Pebble pebble = Pebble.builder().httpPort(FreePorts.take()).tlsPort(httpsPort).workDir(dir.resolve("pebble")).start()) {
+            List<X509Certificate> roots = pebble.roots();
+            List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("sample.jar"),
+                    "--server.address=127.0.0.1", "--server.port=" + httpsPort,
+                    "--server.ssl.key-store=" + keystore, "--server.ssl.key-store-password=changeit",
+                    "--server.ssl.key-store-type=PKCS12", "--server.ssl.key-alias=boot",
+                    "--autocert.domains=ssl.test", "--autocert.challenges=tls-alpn-01",
+                    "--autocert.directory=" + pebble.directoryUrl(), "--autocert.ca-trust=" + pebble.caTrustPem(),
+                    "--autocert.storage=" + dir.resolve("autocert"), "--autocert.preflight=false"));
+            try (ManagedProcess app = ManagedProcess.start("boot-ssl", command, Map.of(), dir.resolve("ssl"))) {
+                // TLS-ALPN-01 on Boot's own TLS connector: no connector is added
+                awaitServed(app, httpsPort, "ssl.test", roots);
+                X509Certificate other = TlsProbe.openssl("127.0.0.1", httpsPort, "other.test", null, null).chain().get(0);
+                assertThat(other.getSubjectX500Principal().getName()).isEqualTo("CN=other.test");
+                assertThat(app.logTail(400)).doesNotContain("added HTTPS on port");
+            }
+        }
+    }
+
+    @Test
     void aBadPropertyIsNamedWithItsFixAndTheApplicationServesUnlessFailFast() throws Exception {
         int httpPort = FreePorts.take();
         List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("sample.jar"),
