@@ -7,6 +7,7 @@ import dev.autocert.config.ConfigException;
 import dev.autocert.renew.CertificateEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.system.ApplicationHome;
 import org.springframework.context.SmartLifecycle;
 
@@ -34,7 +35,7 @@ public final class AutocertRuntime implements SmartLifecycle {
     private final String problem;
     private final List<CertificateEvents> listeners = new CopyOnWriteArrayList<>();
     private volatile Supplier<Autocert> instance = () -> null;
-    private volatile Runnable startIssuing = () -> { };
+    private volatile Runnable startIssuing;
     private volatile boolean running;
 
     /**
@@ -118,6 +119,15 @@ public final class AutocertRuntime implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        if (startIssuing == null) {
+            if (config != null) {
+                // e.g. this build's Boot line is not the application's: its embedded-server types were not found
+                LOG.warn("Autocert found no embedded Tomcat or Jetty to wire into: this starter is built for Spring Boot {}"
+                        + " (the application runs {}); nothing is issued or served", BootLine.BUILT_FOR,
+                        SpringBootVersion.getVersion());
+            }
+            return;
+        }
         autocert().ifPresent(a -> listeners.forEach(a::addListener));
         startIssuing.run();
     }
