@@ -1,7 +1,7 @@
 #!/bin/bash
 # usage: samples/spring-boot/startup-bench.sh samples/spring-boot/target/autocert-sample-spring-boot-<v>.jar [runs]
-#: per start, Boot's "Started ... in X seconds" and the JVM's CPU seconds (user+sys)
-# at that moment, with the starter on and off (autocert.enabled=false), alternating; prints medians
+# Per start: Boot's "Started ... in X seconds" and the JVM's CPU seconds (user+sys) at that moment, with the starter
+# on and off (autocert.enabled=false), alternating; prints each mode's values sorted (no CA is contacted).
 jar=$1; runs=${2:-5}; work=$(mktemp -d)
 tck=$(getconf CLK_TCK)
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
