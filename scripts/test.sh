@@ -23,4 +23,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts/fetch-pebble.sh
-exec ./mvnw -B -ntp verify "$@"
+./mvnw -B -ntp verify "$@"
+# The whole run once more for Spring Boot 3.5 (Tomcat 10.1, Jetty 12.0), the build above being Boot 4.0's: the
+# starter's unit tests and the two Boot samples' ITs. Skipped when arguments narrow the run.
+if [ $# -eq 0 ]; then
+  ./mvnw -B -ntp verify -Dboot3 -pl samples/spring-boot,samples/spring-boot-jetty -am -Darquillian.test=none \
+    -Dtest='dev.autocert.spring.**' -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test='SpringBoot*IT' -Dfailsafe.failIfNoSpecifiedTests=false
+fi

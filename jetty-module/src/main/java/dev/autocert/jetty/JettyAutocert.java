@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -61,7 +62,9 @@ public final class JettyAutocert extends AbstractLifeCycle {
 
     private volatile Autocert autocert;
     private volatile String problem;
-    private AutocertJmx jmx;
+    private volatile boolean deferIssuing;
+    private final AtomicBoolean issuing = new AtomicBoolean();
+    private volatile AutocertJmx jmx;
 
     private JettyAutocert() {
     }
@@ -134,7 +137,9 @@ public final class JettyAutocert extends AbstractLifeCycle {
         server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarted(LifeCycle event) {
-                installed.startIssuing(); // only now do the connectors accept the CA's validation requests
+                if (!installed.deferIssuing) {
+                    installed.startIssuing(); // only now do the connectors accept the CA's validation requests
+                }
             }
         });
         Connectors connectors = Connectors.of(server);
@@ -217,9 +222,22 @@ public final class JettyAutocert extends AbstractLifeCycle {
         return Optional.ofNullable(problem);
     }
 
-    private void startIssuing() {
+    /**
+     * For embedding code whose server binds its connectors only after it has started (Spring Boot's embedded Jetty
+     * adds them once the application is ready): issuing then waits for {@link #startIssuing()} instead of beginning
+     * when the server has started, so the CA never validates against a port nobody listens on yet.
+     */
+    public void deferIssuing() {
+        deferIssuing = true;
+    }
+
+    /**
+     * Starts issuing and renewing (once; later calls do nothing). Called when the server has started, or by the
+     * embedding code after {@link #deferIssuing()}. Does nothing after a bad configuration.
+     */
+    public void startIssuing() {
         Autocert instance = autocert;
-        if (instance != null) {
+        if (instance != null && issuing.compareAndSet(false, true)) {
             instance.start();
             jmx = AutocertJmx.register(instance);
         }

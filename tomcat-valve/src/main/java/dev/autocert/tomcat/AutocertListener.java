@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -63,10 +64,12 @@ public class AutocertListener implements LifecycleListener {
     private static final String TOMCAT_OPTIONAL = "optional";
 
     private final Map<String, String> settings = new LinkedHashMap<>();
-    private AutocertJmx jmx;
+    private volatile AutocertJmx jmx;
     private Autocert autocert;
     private final List<ConnectorKeystore> keystores = new ArrayList<>();
     private final List<TomcatConnector> connectors = new ArrayList<>();
+    private volatile boolean deferIssuing;
+    private final AtomicBoolean issuing = new AtomicBoolean();
 
     /**
      * Takes one attribute of the {@code <Listener>} element: Tomcat's digester calls this for every attribute
@@ -99,6 +102,29 @@ public class AutocertListener implements LifecycleListener {
         settings.put(setting.key(), value);
     }
 
+    /**
+     * For embedding code whose container binds its connectors only after the {@code Server} has started (Spring
+     * Boot's embedded Tomcat takes them out during start-up and puts them back once the application is ready):
+     * issuing then waits for {@link #startIssuing()} instead of beginning on {@code AFTER_START}, so the CA never
+     * validates against a port nobody listens on yet. Call before the server initialises.
+     */
+    public void deferIssuing() {
+        deferIssuing = true;
+    }
+
+    /**
+     * Starts issuing and renewing now (once; later calls do nothing), when {@link #deferIssuing()} was called and the
+     * connectors accept connections. Does nothing before the server started or after a bad configuration.
+     */
+    public void startIssuing() {
+        if (autocert == null || !issuing.compareAndSet(false, true)) {
+            return;
+        }
+        reportConnectorsDown();
+        autocert.start();
+        jmx = AutocertJmx.register(autocert);
+    }
+
     /** @return the running instance, for embedding code and tests; {@code null} before init or after a bad config */
     public Autocert getAutocert() {
         return autocert;
@@ -115,15 +141,14 @@ public class AutocertListener implements LifecycleListener {
         switch (event.getType()) {
             case Lifecycle.BEFORE_INIT_EVENT -> configure(server);
             case Lifecycle.AFTER_START_EVENT -> {
-                if (autocert != null) {
-                    reportConnectorsDown();
-                    autocert.start();
-                    jmx = AutocertJmx.register(autocert);
+                if (!deferIssuing) {
+                    startIssuing();
                 }
             }
             case Lifecycle.BEFORE_STOP_EVENT -> {
                 if (jmx != null) {
                     jmx.close();
+                    jmx = null;
                 }
                 if (autocert != null) {
                     autocert.close();
@@ -134,6 +159,7 @@ public class AutocertListener implements LifecycleListener {
                     TomcatAutocert.release(autocert);
                 }
                 autocert = null;
+                issuing.set(false);
             }
             default -> {
             }

@@ -3,6 +3,7 @@ package dev.autocert.tomcat;
 import org.jspecify.annotations.Nullable;
 
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.Arrays;
@@ -42,9 +43,11 @@ final class OwnJarScanSkip {
             return null;
         }
         try {
+            // a JAR nested in a Spring Boot jar has a path without a file name (and Boot's Tomcat scans no JARs)
             Path file = Path.of(source.getLocation().toURI()).getFileName();
-            return file != null && file.toString().endsWith(".jar") ? file.toString() : null;
-        } catch (URISyntaxException | IllegalArgumentException e) {
+            String name = file == null ? "" : file.toString();
+            return name.endsWith(".jar") ? name : null;
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
             return null;
         }
     }

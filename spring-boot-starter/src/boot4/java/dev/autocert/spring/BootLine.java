@@ -1,0 +1,11 @@
+package dev.autocert.spring;
+
+/** The Spring Boot line this build of the starter names the types of (src/boot4). */
+final class BootLine {
+
+    /** Boot's major.minor this build is for. */
+    static final String BUILT_FOR = "4.0";
+
+    private BootLine() {
+    }
+}
