@@ -203,7 +203,7 @@ public class AutocertListener implements LifecycleListener {
             keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
         }
         for (Connector c : openSslConnectors) {
-            if (OpenSslHosts.install(c, config, autocert)) {
+            if (TomcatWiring.serveOpenSsl(c, autocert)) {
                 connectors.add(new TomcatConnector(c));
                 keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
             }

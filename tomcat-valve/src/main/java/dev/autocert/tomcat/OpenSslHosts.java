@@ -46,12 +46,13 @@ final class OpenSslHosts {
      * Adds the host configurations of every managed certificate to {@code connector}, before it initialises.
      *
      * @param connector a TLS connector on an OpenSSL implementation, not initialised
-     * @param config    the settings (certificates, storage folder, keystore password)
-     * @param autocert  the instance, whose {@link Autocert#serving} gives each keystore's first content
+     * @param autocert  the instance: its settings (certificates, storage folder, keystore password), and
+     *                  {@link Autocert#serving}, each keystore's first content
      * @return whether the connector now serves the managed certificates; {@code false} (logged) when a keystore
      *         could not be written, and the connector is then left as server.xml made it
      */
-    static boolean install(Connector connector, AutocertConfig config, Autocert autocert) {
+    static boolean install(Connector connector, Autocert autocert) {
+        AutocertConfig config = autocert.config();
         Path folder = config.storage().toAbsolutePath().resolve("connector").resolve("openssl-" + connector.getPortWithOffset());
         char[] password = config.keystorePassword().toCharArray();
         Map<String, SSLHostConfig> existing = new HashMap<>();
