@@ -201,6 +201,27 @@ class AutocertListenerTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(files.get("b.test"))))).isEqualTo("rw-------");
     }
 
+    @Test
+    void anOpenSslConnectorsOwnHostForAManagedNameIsLeftAloneWithAWarning() {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(dir.resolve("base").toString());
+        tomcat.getConnector();
+        Connector tls = tlsConnector("org.apache.tomcat.util.net.openssl.OpenSSLImplementation");
+        SSLHostConfig own = new SSLHostConfig();
+        own.setHostName("b.test");
+        org.apache.tomcat.util.net.SSLHostConfigCertificate ownCert =
+                new org.apache.tomcat.util.net.SSLHostConfigCertificate(own, org.apache.tomcat.util.net.SSLHostConfigCertificate.Type.UNDEFINED);
+        ownCert.setCertificateKeystoreFile("conf/b-own.p12");
+        own.addCertificate(ownCert);
+        tls.addSslHostConfig(own);
+        tomcat.getService().addConnector(tls);
+        tomcat.getEngine();
+        listener("a.test;b.test").lifecycleEvent(new LifecycleEvent(tomcat.getServer(), Lifecycle.BEFORE_INIT_EVENT, null));
+        assertThat(own.getCertificates()).singleElement().extracting(c -> c.getCertificateKeystoreFile()).isEqualTo("conf/b-own.p12");
+        assertThat(tls.findSslHostConfigs()).extracting(SSLHostConfig::getHostName).containsExactlyInAnyOrder("_default_", "a.test", "b.test");
+        assertThat(logged).anyMatch(m -> m.startsWith("WARNING") && m.contains("[b.test]") && m.contains("Remove that SSLHostConfig"));
+    }
+
     private static Connector tlsConnector(String implementation) {
         Connector c = new Connector();
         c.setPort(0);
