@@ -205,8 +205,8 @@ wait_quiet() {   # wait (bounded) for other processes to calm down; prints the l
     echo "$pct"
 }
 kv() { sed -n "s/^$2=//p" "$1" | head -n1; }   # kv <file> <key>
-gc_stats() {   # collections and total GC time (ms) of a JVM so far, from jstat; "- -" when unavailable
-    jstat -gc "$1" 2>/dev/null | awk 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "%d %.0f\n", $h["YGC"]+$h["FGC"]+$h["CGC"], 1000*$h["GCT"]; ok=1} END{if(!ok) print "- -"}'
+gc_stats() {   # collections and total GC time (ms) of a JVM so far, from jstat; "- -" when unavailable (caddy)
+    { jstat -gc "$1" 2>/dev/null || true; } | awk 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "%d %.0f\n", $h["YGC"]+$h["FGC"]+$h["CGC"], 1000*$h["GCT"]; ok=1} END{if(!ok) print "- -"}'
 }
 
 start_server() {   # start_server <name> <args...>: starts a BenchServer JVM, waits until it serves
