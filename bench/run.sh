@@ -214,8 +214,8 @@ start_server() {   # start_server <name> <args...>: starts a BenchServer JVM, wa
     local ready="$WORK/$name.ready" pid i
     rm -f "$ready"
     # shellcheck disable=SC2086
-    # SERVER_JAVA / SERVER_CP: another JDK (and its options) or class path for this server only
-    ${SERVER_JAVA:-java} $BENCH_JAVA_OPTS -cp "${SERVER_CP:-$CP}" dev.autocert.bench.BenchServer --base "$WORK/$name" --ready "$ready" "$@" \
+    # SERVER_JAVA / SERVER_CP / SERVER_MAIN: another JDK (and its options), class path or main class for this server only
+    ${SERVER_JAVA:-java} $BENCH_JAVA_OPTS -cp "${SERVER_CP:-$CP}" "${SERVER_MAIN:-dev.autocert.bench.BenchServer}" --base "$WORK/$name" --ready "$ready" "$@" \
         >"$LOGS/$name.log" 2>&1 &
     pid=$!
     PIDS+=("$pid")

@@ -6,6 +6,8 @@
 #   autocert-jsse-17 / autocert-jsse-25    the same wired by Autocert (TomcatWiring.wireTls), 1 live certificate
 #   tomcat-openssl-25                      stock Tomcat on its FFM OpenSSL engine (Java 25, tomcat-coyote-ffm.jar)
 #   autocert-openssl-25                    the same wired by Autocert (TomcatWiring.serveOpenSsl: a host per name)
+#   jetty-jsse-17 / jetty-conscrypt-17     embedded Jetty 12 (JettyBenchServer --tls), JSSE / Conscrypt as the provider
+#   autocert-jetty-{jsse,conscrypt}-17     the same with JettyAutocert.install, 1 live certificate
 #   caddy                                  Debian's caddy serving a P-256 certificate (openssl req), TLS 1.3 only
 # Server CPU = Δ(utime+stime) of the server PID per successful handshake, as in §1.
 # Output: rows "engines" in raw.tsv and $OUT/summary-engines.md (medians over the timed rounds, ratio to caddy).
@@ -43,6 +45,12 @@ engines_start() {
         autocert-jsse-25) SERVER_JAVA="$java25" start_server "engines-$c" "${common[@]}" --autocert --certs 1 ;;
         tomcat-openssl-25) SERVER_JAVA="$java25" SERVER_CP="$CP:$FFM_JAR" start_server "engines-$c" "${common[@]}" --openssl ;;
         autocert-openssl-25) SERVER_JAVA="$java25" SERVER_CP="$CP:$FFM_JAR" start_server "engines-$c" "${common[@]}" --openssl --autocert --certs 1 ;;
+        jetty-jsse-17|jetty-conscrypt-17|autocert-jetty-jsse-17|autocert-jetty-conscrypt-17)
+            local jetty=(--tls --keystore "$ks" --webroot "$www" --sni "$TLS_SNI")
+            [[ "$c" == *conscrypt* ]] && jetty+=(--conscrypt)
+            [[ "$c" == autocert-* ]] && jetty+=(--autocert)
+            SERVER_CP="$TARGET/classes:$TARGET/lib-jetty/*" SERVER_MAIN=dev.autocert.bench.JettyBenchServer \
+                start_server "engines-$c" "${jetty[@]}" ;;
         caddy)
             local port
             port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -78,6 +86,7 @@ bench_engines() {
     local configs=(tomcat-jsse-17 autocert-jsse-17)
     [ -n "$FFM_JDK25" ] && configs+=(tomcat-jsse-25 autocert-jsse-25)
     [ -n "$FFM_JDK25" ] && [ -n "$FFM_JAR" ] && configs+=(tomcat-openssl-25 autocert-openssl-25)
+    [ -d "$TARGET/lib-jetty" ] && configs+=(jetty-jsse-17 autocert-jetty-jsse-17 jetty-conscrypt-17 autocert-jetty-conscrypt-17)
     command -v caddy >/dev/null 2>&1 && configs+=(caddy)
     local ks="$WORK/engines.p12" www="$WORK/www-engines" passes="$ENGINES_PASSES" rounds="$ENGINES_ROUNDS" secs="$TLS_SECS"
     [ "$QUICK" = 1 ] && passes=1 rounds=1
