@@ -205,8 +205,8 @@ wait_quiet() {   # wait (bounded) for other processes to calm down; prints the l
     echo "$pct"
 }
 kv() { sed -n "s/^$2=//p" "$1" | head -n1; }   # kv <file> <key>
-gc_stats() {   # collections and total GC time (ms) of a JVM so far, from jstat; "- -" when unavailable
-    jstat -gc "$1" 2>/dev/null | awk 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "%d %.0f\n", $h["YGC"]+$h["FGC"]+$h["CGC"], 1000*$h["GCT"]; ok=1} END{if(!ok) print "- -"}'
+gc_stats() {   # collections and total GC time (ms) of a JVM so far, from jstat; "- -" when unavailable (caddy)
+    { jstat -gc "$1" 2>/dev/null || true; } | awk 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR==2{printf "%d %.0f\n", $h["YGC"]+$h["FGC"]+$h["CGC"], 1000*$h["GCT"]; ok=1} END{if(!ok) print "- -"}'
 }
 
 start_server() {   # start_server <name> <args...>: starts a BenchServer JVM, waits until it serves
@@ -214,7 +214,8 @@ start_server() {   # start_server <name> <args...>: starts a BenchServer JVM, wa
     local ready="$WORK/$name.ready" pid i
     rm -f "$ready"
     # shellcheck disable=SC2086
-    java $BENCH_JAVA_OPTS -cp "$CP" dev.autocert.bench.BenchServer --base "$WORK/$name" --ready "$ready" "$@" \
+    # SERVER_JAVA / SERVER_CP / SERVER_MAIN: another JDK (and its options), class path or main class for this server only
+    ${SERVER_JAVA:-java} $BENCH_JAVA_OPTS -cp "${SERVER_CP:-$CP}" "${SERVER_MAIN:-dev.autocert.bench.BenchServer}" --base "$WORK/$name" --ready "$ready" "$@" \
         >"$LOGS/$name.log" 2>&1 &
     pid=$!
     PIDS+=("$pid")

@@ -2,7 +2,9 @@
 # The README's test command: installs what the suite needs on a fresh Debian machine, then runs every
 # unit and acceptance test. Extra arguments go to Maven (e.g. `scripts/test.sh -pl core -am`).
 # Installs (as root, through apt-get, only what is missing): a JDK 17+, openssl (the TLS client of the
-# tests), BIND 9 and its tools (named, nsupdate: DNS-01), PostgreSQL (the cluster store's tests), and Pebble 2.10 into .tools/ (scripts/fetch-pebble.sh).
+# tests), libssl-dev (libssl.so for Tomcat's FFM OpenSSL engine), BIND 9 and its tools (named, nsupdate:
+# DNS-01), PostgreSQL (the cluster store's tests), and Pebble 2.10 into .tools/ (scripts/fetch-pebble.sh).
+# Java 25 must already be installed (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v named >/dev/null 2>&1 || [ -x /usr/sbin/named ] || missing+=(bind9)
 command -v nsupdate >/dev/null 2>&1 || missing+=(bind9-dnsutils)
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# Tomcat's FFM OpenSSL engine opens libssl by its unversioned name, which only the -dev package provides
+/sbin/ldconfig -p 2>/dev/null | grep -q 'libssl\.so ' || missing+=(libssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${missing[*]}: run as root, or install them with apt-get" >&2
@@ -20,6 +24,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Java 25 (the OpenSSL-engine IT, the second run of the distribution ITs) is not in Debian 12's apt: it must be
+# installed beside the default JDK (testkit's Jdks looks there) or named by JAVA25_HOME
+jdks="$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")"
+if [ -z "${JAVA25_HOME:-}" ] && ! grep -qs '^JAVA_VERSION="25' "$jdks"/*/release; then
+  echo "test.sh: no Java 25 JDK in $jdks: install one there (e.g. Temurin 25) or set JAVA25_HOME" >&2
+  exit 1
 fi
 
 scripts/fetch-pebble.sh

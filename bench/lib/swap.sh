@@ -1,6 +1,7 @@
 # bench/lib/swap.sh, sourced by bench/run.sh: issue #8 item 4, certificate swaps under full load.
 #
-# Three embedded Tomcat servers (BenchServer --tls --swap HOW), each with a SwapControl socket that
+# Three embedded Tomcat servers (BenchServer --tls --swap HOW), plus two on the FFM OpenSSL engine under Java 25
+# (openssl-keystore-reload, openssl-autocert-sync: one SSLHostConfig per name, reloaded per host), each with a SwapControl socket that
 # replaces the certificate of bench.test on command and times it (SwapDriver):
 #   keystore-reload  baseline, a certbot deploy hook's way: new PKCS#12 file renamed over the connector's,
 #                    then Tomcat's reloadSslHostConfigs()
@@ -31,6 +32,16 @@ prereq_swap() {
 }
 
 SWAP_CONFIGS=(keystore-reload autocert autocert-sync)
+# Tomcat's FFM OpenSSL engine (Java 22+): the stock reload and Autocert's renewal on it, the server on an installed
+# JDK 25 with tomcat-coyote-ffm.jar (ffm_setup, bench/lib/engines.sh); skipped with a note when either is missing
+swap_openssl_setup() {
+    ffm_setup
+    if [ -n "$FFM_JDK25" ] && [ -n "$FFM_JAR" ]; then
+        SWAP_CONFIGS+=(openssl-keystore-reload openssl-autocert-sync)
+    else
+        log "swap: no JDK 25 or no tomcat-coyote-ffm.jar (build tomcat-valve to verify): OpenSSL-engine swaps skipped"
+    fi
+}
 SWAP_LOAD_PIDS=()
 
 bench_swap() {
@@ -40,6 +51,7 @@ bench_swap() {
         gcc -O2 -Wall -pthread -o "$TLS_LOAD" "$HERE/tls-load.c" -lssl -lcrypto
     fi
     trap 'swap_stop_load; stop_all' EXIT
+    swap_openssl_setup
     local www="$WORK/www-swap" c
     mkdir -p "$www"; echo "hello" >"$www/index.html"
     rm -f "$OUT/swap.tsv"
@@ -49,6 +61,12 @@ bench_swap() {
         swap_keystore "$WORK/swap-$c.p12"
         case "$c" in
             keystore-reload) start_server "swap-$c" --tls --keystore "$WORK/swap-$c.p12" --webroot "$www" --sni "$SWAP_NAME" --swap "$c" ;;
+            openssl-keystore-reload)
+                SERVER_JAVA="$FFM_JDK25/bin/java --enable-native-access=ALL-UNNAMED" SERVER_CP="$CP:$FFM_JAR" \
+                    start_server "swap-$c" --tls --openssl --keystore "$WORK/swap-$c.p12" --webroot "$www" --sni "$SWAP_NAME" --swap keystore-reload ;;
+            openssl-*)
+                SERVER_JAVA="$FFM_JDK25/bin/java --enable-native-access=ALL-UNNAMED" SERVER_CP="$CP:$FFM_JAR" \
+                    start_server "swap-$c" --tls --openssl --keystore "$WORK/swap-$c.p12" --webroot "$www" --sni "$SWAP_NAME" --autocert --certs 1 --swap "${c#openssl-}" ;;
             *) start_server "swap-$c" --tls --keystore "$WORK/swap-$c.p12" --webroot "$www" --sni "$SWAP_NAME" --autocert --certs 1 --swap "$c" ;;
         esac
     done
@@ -81,7 +99,7 @@ swap_check() {   # swap_check <config>: the server serves TLS 1.3, an Autocert o
         || { echo "run.sh: probe of swap-$1 failed" >&2; exit 1; }
     printf 'swap-%s\tprobe\t%s\n' "$1" "$probe" >>"$SERVERS"
     [[ "$probe" == *"version=TLSv1.3"* ]] || { echo "run.sh: swap-$1 does not serve TLS 1.3" >&2; exit 1; }
-    if [ "$1" != keystore-reload ]; then
+    if [[ "$1" != *keystore-reload ]]; then
         [[ "$probe" == *"fingerprint=$(kv "$ready" live_fingerprint)"* ]] \
             || { echo "run.sh: swap-$1 does not serve its live certificate" >&2; exit 1; }
     fi

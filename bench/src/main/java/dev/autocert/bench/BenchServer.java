@@ -9,6 +9,7 @@ import dev.autocert.tomcat.ConnectorKeystore;
 import dev.autocert.tomcat.TomcatWiring;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.OpenSSLLifecycleListener;
 import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.net.SSLHostConfig;
@@ -32,8 +33,11 @@ import java.util.function.Consumer;
  *
  * <pre>
  * --tls                  an HTTPS connector: TLS 1.3 only, the PKCS#12 keystore {@code --keystore} (type EC)
+ *   --openssl            on Tomcat's FFM OpenSSL engine (Java 22+, tomcat-coyote-ffm.jar on the class path,
+ *                        {@code OpenSSLLifecycleListener}) instead of JSSE
  *   --autocert           wired as AutocertListener does it (AutocertJsseImplementation + acme-tls/1 +
- *                        the challenge valve, TomcatAutocert holding an Autocert instance)
+ *                        the challenge valve, TomcatAutocert holding an Autocert instance); with --openssl:
+ *                        one SSLHostConfig per managed name (TomcatWiring.serveOpenSsl)
  *   --certs N            live certificates: {@code --sni} first, then n00001.&lt;sni&gt; … (SelfSigned.temporary,
  *                        each with its own new P-256 key)
  *   --cert-cache FILE    read those extra certificates from FILE (written by {@link Fixtures#main}), or
@@ -52,6 +56,9 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class BenchServer {
+
+    /** Tomcat's FFM OpenSSL implementation, in tomcat-coyote-ffm.jar of the distribution. */
+    private static final String OPENSSL = "org.apache.tomcat.util.net.openssl.panama.OpenSSLImplementation";
 
     private BenchServer() {
     }
@@ -81,8 +88,20 @@ public final class BenchServer {
             autocert.challengeBoard().putHttp01(opt.require("token"), opt.require("keyauth"));
         }
 
+        boolean openssl = opt.has("openssl");
+        if (autocert != null && certs > 0) {
+            // the certificate the benchmark's SNI asks for, installed before the first handshake (and before an
+            // OpenSSL connector's keystores are written from it)
+            CertifiedKey first = SelfSigned.temporary(List.of(sni), KeyType.EC256);
+            autocert.liveCertificates().install(autocert.config().certificates().get(0).name(), first);
+            out.put("live_fingerprint", fingerprint(first));
+        }
+
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toAbsolutePath().toString());
+        if (openssl) {
+            tomcat.getServer().addLifecycleListener(new OpenSSLLifecycleListener());
+        }
         Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
@@ -90,7 +109,7 @@ public final class BenchServer {
             connector.setScheme("https");
             connector.setSecure(true);
             connector.setProperty("SSLEnabled", "true");
-            connector.setProperty("sslImplementationName", "org.apache.tomcat.util.net.jsse.JSSEImplementation");
+            connector.setProperty("sslImplementationName", openssl ? OPENSSL : "org.apache.tomcat.util.net.jsse.JSSEImplementation");
             SSLHostConfig host = new SSLHostConfig();
             host.setHostName("_default_");
             host.setProtocols("TLSv1.3");
@@ -100,7 +119,14 @@ public final class BenchServer {
             cert.setCertificateKeystoreType("PKCS12");
             host.addCertificate(cert);
             connector.addSslHostConfig(host);
-            if (autocertWired) {
+            if (autocertWired && openssl) {
+                if (!TomcatWiring.serveOpenSsl(connector, autocert)) {
+                    throw new IllegalStateException("the OpenSSL connector's keystores could not be written");
+                }
+                for (SSLHostConfig h : connector.findSslHostConfigs()) {
+                    h.setProtocols("TLSv1.3");
+                }
+            } else if (autocertWired) {
                 TomcatWiring.wireTls(connector, autocert);
             }
         }
@@ -113,12 +139,6 @@ public final class BenchServer {
         ctx.addMimeMapping("html", "text/html");
         ctx.addWelcomeFile("index.html");
 
-        if (autocert != null && certs > 0) {
-            // the certificate the benchmark's SNI asks for, installed before the first handshake
-            CertifiedKey first = SelfSigned.temporary(List.of(sni), KeyType.EC256);
-            autocert.liveCertificates().install(first);
-            out.put("live_fingerprint", fingerprint(first));
-        }
         tomcat.start();
         out.put("port", Integer.toString(connector.getLocalPort()));
 

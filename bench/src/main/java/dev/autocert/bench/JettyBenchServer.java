@@ -1,15 +1,29 @@
 package dev.autocert.bench;
 
+import dev.autocert.config.KeyType;
 import dev.autocert.jetty.JettyAutocert;
+import dev.autocert.tls.CertifiedKey;
+import dev.autocert.tls.SelfSigned;
+import org.conscrypt.Conscrypt;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Jetty;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.Provider;
+import java.security.Security;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +37,10 @@ import java.util.Map;
  * --autocert          Autocert wired by its public embedding call, {@link JettyAutocert#install} (it inserts
  *                     AcmeChallengeHandler below the Server), with --token/--keyauth pending on its board;
  *                     the CA is a closed local port ({@link Fixtures#settings})
+ * --tls               a TLS 1.3 connector instead, on the PKCS#12 keystore --keystore (password changeit); its
+ *                     port is the one in the ready file. With --autocert: 1 live certificate for --sni
+ *                     (its fingerprint is live_fingerprint), no pending token
+ * --conscrypt         with --tls: Conscrypt as the SslContextFactory's provider
  * --sni NAME          Autocert's configured name (default bench.test)
  * --webroot DIR       the folder the ResourceHandler serves
  * --base DIR          the Autocert store lives in DIR/autocert
@@ -47,7 +65,24 @@ public final class JettyBenchServer {
         out.put("pid", Long.toString(ProcessHandle.current().pid()));
 
         Server server = new Server();
-        ServerConnector http = new ServerConnector(server);
+        boolean tls = opt.has("tls");
+        ServerConnector http;
+        if (tls) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(Path.of(opt.require("keystore")).toAbsolutePath().toString());
+            ssl.setKeyStorePassword("changeit");
+            ssl.setIncludeProtocols("TLSv1.3");
+            if (opt.has("conscrypt")) {
+                Provider conscrypt = Conscrypt.newProvider();
+                Security.addProvider(conscrypt);
+                ssl.setProvider(conscrypt.getName());
+            }
+            HttpConfiguration https = new HttpConfiguration();
+            https.addCustomizer(new SecureRequestCustomizer(false));
+            http = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        } else {
+            http = new ServerConnector(server);
+        }
         http.setHost("127.0.0.1");
         http.setPort(0);
         server.addConnector(http);
@@ -62,7 +97,14 @@ public final class JettyBenchServer {
             if (installed.configurationProblem().isPresent()) {
                 throw new IllegalStateException("Autocert is not active: " + installed.configurationProblem().get());
             }
-            installed.autocert().challengeBoard().putHttp01(opt.require("token"), opt.require("keyauth"));
+            if (tls) {
+                String sni = opt.get("sni", "bench.test");
+                CertifiedKey first = SelfSigned.temporary(List.of(sni), KeyType.EC256);
+                installed.autocert().liveCertificates().install(sni, first);
+                out.put("live_fingerprint", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(first.leaf().getEncoded())));
+            } else {
+                installed.autocert().challengeBoard().putHttp01(opt.require("token"), opt.require("keyauth"));
+            }
         }
         server.start();
         out.put("port", Integer.toString(http.getLocalPort()));

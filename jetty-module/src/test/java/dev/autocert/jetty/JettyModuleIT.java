@@ -180,5 +180,7 @@ class JettyModuleIT extends AcceptanceTestSupport {
     private void start() {
         jetty.start(List.of(), Map.of("jetty.http.host", "127.0.0.1", "jetty.http.port", String.valueOf(httpPort),
                 "jetty.ssl.host", "127.0.0.1", "jetty.ssl.port", String.valueOf(httpsPort)), httpsPort).awaitPort(httpPort);
+        // on the JDK of the run (the build runs this class once more with the server on Java 25)
+        assertThat(jetty.console()).containsPattern("; jvm " + jetty.javaFeature() + "\\.");
     }
 }

@@ -16,6 +16,9 @@ import java.util.Map;
  */
 abstract class ServerDistribution<S extends ServerDistribution<S>> implements AutoCloseable {
 
+    /** The system property naming the feature release of the JDK servers run on ({@link #jdk(int)}). */
+    public static final String SERVER_JDK = "autocert.server.jdk";
+
     private final Path base;
     private ManagedProcess process;
 
@@ -32,9 +35,33 @@ abstract class ServerDistribution<S extends ServerDistribution<S>> implements Au
         process.waitForPort("127.0.0.1", port, Duration.ofSeconds(60));
     }
 
-    /** @return the {@code java} of the JVM running the tests */
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /**
+     * The JDK the server runs on: the one of the system property {@code autocert.server.jdk} (a feature release,
+     * e.g. {@code 25}, found by {@link Jdks}) when set (the build's second run of the distribution tests), else the
+     * JVM running the tests.
+     */
+    private int jdk = Integer.getInteger(SERVER_JDK, 0);
+
+
+    /**
+     * @param feature the feature release of an installed JDK to run the server on (found by {@link Jdks}), or
+     *                {@code 0} for the JVM running the tests
+     * @return this
+     */
+    public S jdk(int feature) {
+        this.jdk = feature;
+        return self();
+    }
+
+    /** @return the feature release of the JDK the server runs on */
+    public int javaFeature() {
+        return jdk == 0 ? Runtime.version().feature() : jdk;
+    }
+
+    /** @return the {@code java} the server runs on */
+    final String java() {
+        Path home = jdk == 0 || jdk == Runtime.version().feature() ? Path.of(System.getProperty("java.home")) : Jdks.home(jdk);
+        return home.resolve("bin").resolve("java").toString();
     }
 
     /**

@@ -18,6 +18,8 @@ public final class TomcatDistribution extends ServerDistribution<TomcatDistribut
 
     private static final String ANCHOR = "  <Listener className=\"org.apache.catalina.core.JreMemoryLeakPreventionListener\" />";
 
+    private static final String ENGINE = "<Engine name=\"Catalina\" defaultHost=\"localhost\">";
+
     private final Path home;
     private final int httpPort;
     private final List<String> jvmOptions = new ArrayList<>();
@@ -65,6 +67,22 @@ public final class TomcatDistribution extends ServerDistribution<TomcatDistribut
     }
 
     /**
+     * @param line an element to add to the {@code <Service>} before its {@code <Engine>}, e.g. a {@code <Connector>}
+     * @return this
+     * @throws IOException when server.xml cannot be rewritten
+     */
+    public TomcatDistribution insertIntoService(String line) throws IOException {
+        Path xml = base().resolve("conf/server.xml");
+        String before = Files.readString(xml);
+        String after = before.replace(ENGINE, line + "\n    " + ENGINE);
+        if (after.equals(before)) {
+            throw new IllegalStateException("no " + ENGINE + " in " + xml + "; adapt TomcatDistribution");
+        }
+        Files.writeString(xml, after);
+        return this;
+    }
+
+    /**
      * @param jar a JAR to drop into {@code $CATALINA_BASE/lib}
      * @return this
      * @throws IOException when it cannot be copied
@@ -93,7 +111,9 @@ public final class TomcatDistribution extends ServerDistribution<TomcatDistribut
                 "-Dcatalina.home=" + home, "-Dcatalina.base=" + base(),
                 "-Djava.io.tmpdir=" + base().resolve("temp"),
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-Djava.util.logging.config.file=" + base().resolve("conf/logging.properties")));
+                "-Djava.util.logging.config.file=" + base().resolve("conf/logging.properties"),
+                // as catalina.sh: Tomcat's FFM OpenSSL engine (Java 22+) calls native code
+                "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start"));

@@ -47,7 +47,7 @@ class TestCommandTest {
             assertTrue(script.matches("(?s).*missing\\+=\\(" + Pattern.quote(pkg) + "\\).*"),
                     "scripts/test.sh installs " + pkg + " when it is missing");
         }
-        for (String pkg : List.of("openssl", "openjdk-17-jdk-headless", Postgres.PACKAGES)) {
+        for (String pkg : List.of("openssl", "openjdk-17-jdk-headless", Postgres.PACKAGES, "libssl-dev")) {
             assertTrue(script.contains("missing+=(" + pkg + ")"), "scripts/test.sh installs " + pkg);
         }
         assertTrue(script.contains("scripts/fetch-pebble.sh"), "scripts/test.sh fetches Pebble");

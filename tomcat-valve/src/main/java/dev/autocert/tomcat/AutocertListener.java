@@ -45,7 +45,8 @@ import java.util.stream.Collectors;
  *           email="ops@example.com" acceptTerms="true"/>
  * }</pre>
  * Before the server initialises it installs {@link AcmeChallengeValve} on every Engine, makes every
- * JSSE TLS connector choose certificates through Autocert (and answer {@code acme-tls/1}), adds an
+ * JSSE TLS connector choose certificates through Autocert (and answer {@code acme-tls/1}), gives every
+ * connector on Tomcat's OpenSSL implementation one host per managed name ({@link OpenSslHosts}), adds an
  * HTTPS connector on {@code httpsPort} when there is none, and serves stored certificates at once.
  * Once the server has started it issues what is missing and keeps everything renewed. A bad setting
  * is logged with its fix and Tomcat starts without Autocert.
@@ -180,6 +181,7 @@ public class AutocertListener implements LifecycleListener {
         // first what the connectors can answer (the instance is made for it), then one pass that wires and binds
         Set<ChallengeType> answerable = EnumSet.noneOf(ChallengeType.class);
         List<Connector> tls = new ArrayList<>();
+        List<Connector> openSslConnectors = new ArrayList<>();
         boolean anyTls = false;
         for (Service service : server.findServices()) {
             for (Connector c : service.findConnectors()) {
@@ -190,7 +192,8 @@ public class AutocertListener implements LifecycleListener {
                 anyTls = true;
                 String openSsl = TomcatWiring.openSslImplementation(c);
                 if (openSsl != null) {
-                    log.warn(sm.getString("listener.openssl", c.toString(), openSsl));
+                    log.info(sm.getString("listener.openssl", c.toString(), openSsl));
+                    openSslConnectors.add(c);
                 } else {
                     tls.add(c);
                 }
@@ -224,6 +227,12 @@ public class AutocertListener implements LifecycleListener {
             }
             connectors.add(new TomcatConnector(c));
             keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
+        }
+        for (Connector c : openSslConnectors) {
+            if (TomcatWiring.serveOpenSsl(c, autocert)) {
+                connectors.add(new TomcatConnector(c));
+                keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
+            }
         }
         connectors.forEach(autocert::addConnector);
         autocert.prepare(); // account ready while Tomcat starts

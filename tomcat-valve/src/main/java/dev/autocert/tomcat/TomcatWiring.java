@@ -29,8 +29,8 @@ public final class TomcatWiring {
 
     /**
      * @param connector a TLS connector
-     * @return its explicitly configured OpenSSL implementation, which chooses certificates once at start-up and
-     *         cannot be wired; {@code null} for JSSE (explicit or, as Autocert forces it, unset)
+     * @return its explicitly configured OpenSSL implementation, which picks certificates by SNI in native code
+     *         ({@link #serveOpenSsl}); {@code null} for JSSE (explicit or, as Autocert forces it, unset)
      */
     public static @Nullable String openSslImplementation(Connector connector) {
         Object impl = connector.getProperty("sslImplementationName");
@@ -62,6 +62,20 @@ public final class TomcatWiring {
         for (SSLHostConfig host : connector.findSslHostConfigs()) {
             serve(host, autocert);
         }
+    }
+
+    /**
+     * Serves the managed certificates on a connector that uses Tomcat's OpenSSL implementation, which picks the
+     * certificate by SNI in native code: one {@code SSLHostConfig} per managed name, on a keystore Autocert writes,
+     * and the default host on the first certificate ({@link OpenSslHosts}). Renewals reach it through
+     * {@link ConnectorKeystore}; it answers no TLS-ALPN-01.
+     *
+     * @param connector a TLS connector with an OpenSSL {@code sslImplementationName}, not initialised
+     * @param autocert  the instance that serves it
+     * @return whether it now serves them; {@code false} (logged) when its keystores could not be written
+     */
+    public static boolean serveOpenSsl(Connector connector, Autocert autocert) {
+        return OpenSslHosts.install(connector, autocert);
     }
 
     /**

@@ -4,6 +4,8 @@ import dev.autocert.Autocert;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.KeyType;
 import dev.autocert.config.Setting;
+import dev.autocert.store.FileStore;
+import dev.autocert.store.Keystores;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
@@ -14,6 +16,8 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.UpgradeProtocol;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.IntrospectionUtils;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,12 +31,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -165,7 +173,7 @@ class AutocertListenerTest {
     }
 
     @Test
-    void anOpenSslConnectorKeepsItsImplementationAndIsReported() {
+    void anOpenSslConnectorKeepsItsImplementationAndGetsOneHostPerManagedName() throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(dir.resolve("base").toString());
         String openssl = "org.apache.tomcat.util.net.openssl.OpenSSLImplementation";
@@ -173,12 +181,48 @@ class AutocertListenerTest {
         Connector tls = tlsConnector(openssl);
         tomcat.getService().addConnector(tls);
         tomcat.getEngine();
-        AutocertListener l = listener("a.test");
+        AutocertListener l = listener("a.test,*.a.test;b.test");
+        l.set(Setting.DNS_HOOK, "/bin/true"); // the wildcard needs DNS-01; nothing is issued here
         l.lifecycleEvent(new LifecycleEvent(tomcat.getServer(), Lifecycle.BEFORE_INIT_EVENT, null));
         assertThat(tls.getProperty("sslImplementationName")).isEqualTo(openssl);
         assertThat(tls.findUpgradeProtocols()).noneMatch(p -> p instanceof AcmeTlsAlpnProtocol);
-        assertThat(logged).anyMatch(m -> m.startsWith("WARNING") && m.contains(openssl) && m.contains("Remove sslImplementationName"));
+        assertThat(logged).anyMatch(m -> m.startsWith("INFO") && m.contains(openssl) && m.contains("one TLS host per managed name"));
         assertThat(logged).anyMatch(m -> m.contains("answering http-01") && !m.contains("tls-alpn-01"));
+        // one host per name, the wildcard as Tomcat matches it; the default host serves the first certificate
+        Map<String, String> files = new TreeMap<>();
+        for (SSLHostConfig host : tls.findSslHostConfigs()) {
+            assertThat(host.getCertificates()).hasSize(1);
+            files.put(host.getHostName(), host.getCertificates().iterator().next().getCertificateKeystoreFile());
+        }
+        assertThat(files).containsOnlyKeys("_default_", "a.test", "*.a.test", "b.test");
+        assertThat(files.get("_default_")).isEqualTo(files.get("a.test")).isEqualTo(files.get("*.a.test"));
+        assertThat(files.get("b.test")).isNotEqualTo(files.get("a.test"));
+        // each keystore holds that certificate's placeholder (0600, through the one keystore writer) until it is issued
+        CertifiedKey b = Keystores.read(Files.readAllBytes(Path.of(files.get("b.test"))), Keystores.PKCS12,
+                FileStore.KEYSTORE_ALIAS, "changeit".toCharArray());
+        assertThat(CertifiedKey.dnsNames(b.leaf())).containsExactly("b.test");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(files.get("b.test"))))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void anOpenSslConnectorsOwnHostForAManagedNameIsLeftAloneWithAWarning() {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(dir.resolve("base").toString());
+        tomcat.getConnector();
+        Connector tls = tlsConnector("org.apache.tomcat.util.net.openssl.OpenSSLImplementation");
+        SSLHostConfig own = new SSLHostConfig();
+        own.setHostName("b.test");
+        SSLHostConfigCertificate ownCert =
+                new SSLHostConfigCertificate(own, SSLHostConfigCertificate.Type.UNDEFINED);
+        ownCert.setCertificateKeystoreFile("conf/b-own.p12");
+        own.addCertificate(ownCert);
+        tls.addSslHostConfig(own);
+        tomcat.getService().addConnector(tls);
+        tomcat.getEngine();
+        listener("a.test;b.test").lifecycleEvent(new LifecycleEvent(tomcat.getServer(), Lifecycle.BEFORE_INIT_EVENT, null));
+        assertThat(own.getCertificates()).singleElement().extracting(c -> c.getCertificateKeystoreFile()).isEqualTo("conf/b-own.p12");
+        assertThat(tls.findSslHostConfigs()).extracting(SSLHostConfig::getHostName).containsExactlyInAnyOrder("_default_", "a.test", "b.test");
+        assertThat(logged).anyMatch(m -> m.startsWith("WARNING") && m.contains("[b.test]") && m.contains("Remove that SSLHostConfig"));
     }
 
     private static Connector tlsConnector(String implementation) {

@@ -65,6 +65,8 @@ class TomcatDropInIT extends DistributionTestSupport {
 
         long started = System.nanoTime();
         tomcat.start();
+        // on the JDK of the run (the build runs this class once more with Tomcat on Java 25)
+        assertThat(tomcat.console()).containsPattern("JVM Version: +" + tomcat.javaFeature() + "\\.");
         List<X509Certificate> roots = pebble.roots();
         for (String name : List.of("a.test", "www.a.test", "b.test")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
