@@ -372,8 +372,14 @@ public final class CertificateManager implements AutoCloseable {
             listeners.forEach(l -> l.failed(m.spec, diagnosis));
         }
         if (expiring != null) {
-            LOG.error("The certificate for {} expires at {} and cannot be renewed: {}", m.spec.domains(),
-                    expiring.notAfter(), diagnosis.message());
+            if (now.isBefore(expiring.notAfter())) {
+                LOG.error("The certificate for {} expires at {} and cannot be renewed: {}", m.spec.domains(),
+                        expiring.notAfter(), diagnosis.message());
+            } else {
+                // an expired certificate still beats none: clients that accept it (or warn) keep working
+                LOG.warn("The certificate for {} expired at {} and is still served, nothing newer could be obtained: {}",
+                        m.spec.domains(), expiring.notAfter(), diagnosis.message());
+            }
             listeners.forEach(l -> l.expiring(m.spec, expiring, diagnosis));
         }
     }

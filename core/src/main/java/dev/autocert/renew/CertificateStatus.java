@@ -30,4 +30,31 @@ public record CertificateStatus(String name, List<String> domains, @Nullable Ins
         return new CertificateStatus(name, domains, notAfter, nextAttempt, nextReason, failures, lastError, validatedBy,
                 notAfter == null ? List.of() : List.copyOf(connectors), renewalInfoCheck);
     }
+
+    /** Where a certificate stands, for status pages, JMX and health checks. */
+    public enum State {
+        /** Nothing issued yet (a placeholder may be served). */
+        NONE,
+        /** Served and within its lifetime, renewal not failing. */
+        VALID,
+        /** Served and valid, but its last renewal attempts failed. */
+        RENEWAL_FAILING,
+        /** Past its notAfter and still served, because nothing better could be obtained. */
+        EXPIRED
+    }
+
+    /**
+     * @param now the time to judge at
+     * @return where the certificate stands then
+     */
+    public State state(Instant now) {
+        Instant expiry = notAfter;
+        if (expiry == null) {
+            return State.NONE;
+        }
+        if (!now.isBefore(expiry)) {
+            return State.EXPIRED;
+        }
+        return failures > 0 ? State.RENEWAL_FAILING : State.VALID;
+    }
 }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -123,6 +124,11 @@ public final class AutocertJmx implements AutoCloseable {
         @Override
         public String[] getDomains() {
             return status().map(s -> s.domains().toArray(new String[0])).orElse(new String[0]);
+        }
+
+        @Override
+        public String getState() {
+            return status().map(s -> s.state(Instant.now()).name()).orElse(CertificateStatus.State.NONE.name());
         }
 
         @Override

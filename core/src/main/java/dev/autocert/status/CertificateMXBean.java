@@ -12,6 +12,9 @@ public interface CertificateMXBean {
     /** @return the names it covers */
     String[] getDomains();
 
+    /** @return {@code NONE}, {@code VALID}, {@code RENEWAL_FAILING} or {@code EXPIRED} (still served: nothing newer was obtained) */
+    String getState();
+
     /** @return expiry of the served certificate (ISO-8601), or empty when none is served yet */
     String getNotAfter();
 

@@ -4,6 +4,7 @@ import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
 import org.jspecify.annotations.Nullable;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -26,6 +27,7 @@ public final class StatusJson {
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"name\": ").append(quote(s.name()));
         sb.append(", \"domains\": ").append(s.domains().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
+        sb.append(", \"state\": ").append(quote(s.state(Instant.now()).name()));
         sb.append(", \"notAfter\": ").append(quoteOrNull(s.notAfter()));
         sb.append(", \"nextAttempt\": ").append(quoteOrNull(s.nextAttempt()));
         sb.append(", \"nextReason\": ").append(quoteOrNull(s.nextReason()));

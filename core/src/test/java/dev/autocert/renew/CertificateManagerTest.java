@@ -65,6 +65,11 @@ class CertificateManagerTest {
             public void failed(CertificateSpec spec, Diagnosis diagnosis) {
                 told.add("failed " + spec.name() + " " + diagnosis.kind());
             }
+
+            @Override
+            public void expiring(CertificateSpec spec, CertifiedKey certificate, Diagnosis diagnosis) {
+                told.add("expiring " + spec.name());
+            }
         });
         return manager;
     }
@@ -258,6 +263,24 @@ class CertificateManagerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).renewalInfoCheck() == null);
         assertThat(manager.status().get(0).nextReason()).isEqualTo(RenewalPolicy.LIFETIME);
         assertThat(store.schedules.get("a.test").renewalInfoCheck()).isNull();
+    }
+
+    @Test
+    void anExpiredCertificateWithTheCaUnreachableKeepsServingLoudly() throws Exception {
+        Instant now = clock.instant();
+        CertifiedKey expired = TestCerts.selfSigned(now.minus(Duration.ofDays(90)), now.minus(Duration.ofDays(1)), "a.test");
+        store.saveCertificate("a.test", expired);
+        source.failuresToCome.set(Integer.MAX_VALUE);
+        manager("a.test").loadStored();
+        manager.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("expiring a.test"));
+        assertThat(live.lookup("a.test")).as("still served: better than none").containsSame(expired);
+        CertificateStatus status = manager.status().get(0);
+        assertThat(status.state(clock.instant())).isEqualTo(CertificateStatus.State.EXPIRED);
+        assertThat(status.failures()).isPositive();
+        // told once a day, not at every retry
+        Thread.sleep(300);
+        assertThat(told.stream().filter(t -> t.startsWith("expiring"))).hasSize(1);
     }
 
     /** Issues self-signed certificates for the spec's names, after failing as often as asked. */
