@@ -298,11 +298,10 @@ public final class Autocert implements AutoCloseable {
      *         here if none was yet), for connectors that need a keystore file before they start
      */
     public CertifiedKey serving(CertificateSpec spec) {
-        Optional<CertifiedKey> now = live.serving(spec.name());
-        if (now.isEmpty()) {
+        if (live.serving(spec.name()).isEmpty()) {
             live.servePlaceholder(spec.name(), SelfSigned.temporary(spec.domains(), config.keyType()));
         }
-        return now.orElseGet(() -> live.serving(spec.name()).orElseThrow());
+        return live.serving(spec.name()).orElseThrow();
     }
 
     /** Stops the background work; served certificates stay served, DNS-01 records still published are deleted. */

@@ -127,7 +127,9 @@ public final class CertificateManager implements AutoCloseable {
             try {
                 Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
                 if (stored.isPresent()) {
-                    install(m, stored.get(), false);
+                    if (install(m, stored.get(), false)) {
+                        saveSchedule(m, stored.get());
+                    }
                     tellInstalled(m, stored.get(), false);
                     loaded++;
                     LOG.info("Serving stored certificate for {}, valid until {}", m.spec.domains(), stored.get().notAfter());
@@ -235,7 +237,7 @@ public final class CertificateManager implements AutoCloseable {
                     || key.notBefore().isBefore(current.notBefore()))) {
                 return false;
             }
-            install(m, key, true);
+            install(m, key, true); // stored below, once the lock is released
             m.lastError = null;
             m.state = m.state.succeeded();
             if (executor != null) {
@@ -243,6 +245,7 @@ public final class CertificateManager implements AutoCloseable {
                 scheduleRenewalInfoCheck(m);
             }
         }
+        saveSchedule(m, key);
         LOG.info("Serving the certificate for {} stored by another node, valid until {}", m.spec.domains(), key.notAfter());
         tellInstalled(m, key, true);
         return true;
@@ -304,6 +307,7 @@ public final class CertificateManager implements AutoCloseable {
             save(m, issued);
             boolean wasLimited;
             install(m, issued, true);
+            saveSchedule(m, issued);
             synchronized (m) {
                 m.running = false;
                 wasLimited = m.state.rateLimitedUntil() != null;
@@ -399,7 +403,7 @@ public final class CertificateManager implements AutoCloseable {
      * else is decided by the lifetime rule until the CA's renewal window is known (asked at once). The caller
      * tells the listeners once no lock is held.
      */
-    private void install(Managed m, CertifiedKey key, boolean fresh) {
+    private boolean install(Managed m, CertifiedKey key, boolean fresh) {
         Duration lifetime = Duration.between(key.notBefore(), key.notAfter());
         if (RenewalPolicy.marginIgnored(config.renewBefore(), lifetime)) {
             LOG.warn("renewBefore ({}) is not shorter than the certificate lifetime ({}); renewing by the lifetime rule",
@@ -419,9 +423,7 @@ public final class CertificateManager implements AutoCloseable {
                 m.renewalInfoCheck = clock.instant();
             }
         }
-        if (kept.isEmpty()) {
-            saveSchedule(m, key);
-        }
+        return kept.isEmpty();
     }
 
     private Optional<StoredSchedule> storedSchedule(Managed m, CertifiedKey key) {
@@ -487,11 +489,12 @@ public final class CertificateManager implements AutoCloseable {
                 m.renewalInfoCheck = null; // the CA has no renewal information: the lifetime rule stays
             } else {
                 RenewalWindow w = window.get();
-                boolean keep = RenewalPolicy.ARI_WINDOW.equals(m.state.renewReason()) && m.state.renewAt() != null
-                        && !m.state.renewAt().isBefore(w.start()) && m.state.renewAt().isBefore(w.end());
-                RenewalPolicy.Decision d = keep ? null : policy.decide(current, w, now, ThreadLocalRandom.current());
+                RenewalPolicy.Decision before = m.state.renewAt() == null ? null
+                        : new RenewalPolicy.Decision(m.state.renewAt(), m.state.renewReason());
+                RenewalPolicy.Decision d = policy.follow(current, w, before, now, ThreadLocalRandom.current());
+                boolean changed = !d.equals(before);
                 boolean justObtained = m.obtainedAt != null && now.isBefore(m.obtainedAt.plus(RENEWAL_INFO_RETRY));
-                if (d != null && !d.at().isAfter(now) && justObtained) {
+                if (changed && !d.at().isAfter(now) && justObtained) {
                     // a CA asking at once to replace what it just issued would make a loop of orders: ask again later
                     LOG.warn("The CA suggests renewing {} now, right after issuing it (window {} to {}); asking again in an hour",
                             m.spec.domains(), w.start(), w.end());
@@ -499,7 +502,7 @@ public final class CertificateManager implements AutoCloseable {
                     scheduleRenewalInfoCheck(m);
                     return;
                 }
-                if (d != null) {
+                if (changed) {
                     m.state = m.state.served(d.at(), d.reason(), m.state.coversNames());
                     LOG.info("The CA suggests renewing {} between {} and {}: renewing at {} ({})", m.spec.domains(),
                             w.start(), w.end(), d.at(), d.reason());

@@ -70,6 +70,24 @@ public final class RenewalPolicy {
         return d.at().isAfter(emergency) ? new Decision(emergency, EMERGENCY) : d;
     }
 
+    /**
+     * The decision when the CA gives its window again: the current one while it lies inside that window (the
+     * instant is drawn once per window, not at every check), else {@link #decide}.
+     *
+     * @param certificate the certificate being served
+     * @param window      the CA's renewal window
+     * @param current     the decision so far, or {@code null}
+     * @param now         the time
+     * @param random      where a new instant comes from
+     * @return the decision to follow
+     */
+    public Decision follow(CertifiedKey certificate, RenewalWindow window, @Nullable Decision current, Instant now,
+                           RandomGenerator random) {
+        boolean inside = current != null && ARI_WINDOW.equals(current.reason())
+                && !current.at().isBefore(window.start()) && current.at().isBefore(window.end());
+        return inside ? current : decide(certificate, window, now, random);
+    }
+
     private static Duration jitter(Duration lifetime, RandomGenerator random) {
         long bound = Math.min(lifetime.dividedBy(50).toMillis(), MAX_JITTER.toMillis());
         return Duration.ofMillis(bound <= 0 ? 0 : random.nextLong(bound));

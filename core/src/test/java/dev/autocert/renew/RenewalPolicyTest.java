@@ -101,4 +101,19 @@ class RenewalPolicyTest {
         assertThat(new RenewalPolicy(Optional.of(Duration.ofDays(1))).decide(c, null, START, NONE))
                 .isEqualTo(new RenewalPolicy.Decision(emergency, RenewalPolicy.EMERGENCY));
     }
+
+    @Test
+    void aDecisionInsideTheWindowGivenAgainIsKeptOtherwiseDrawnAnew() {
+        CertifiedKey c = cert(Duration.ofDays(90));
+        RenewalWindow window = new RenewalWindow(START.plus(Duration.ofDays(50)), START.plus(Duration.ofDays(52)), START);
+        RenewalPolicy.Decision inside = new RenewalPolicy.Decision(START.plus(Duration.ofDays(51)), RenewalPolicy.ARI_WINDOW);
+        assertThat(lifetimeRule().follow(c, window, inside, START, RANDOM)).isSameAs(inside);
+        RenewalPolicy.Decision outside = new RenewalPolicy.Decision(START.plus(Duration.ofDays(53)), RenewalPolicy.ARI_WINDOW);
+        RenewalPolicy.Decision lifetime = new RenewalPolicy.Decision(START.plus(Duration.ofDays(51)), RenewalPolicy.LIFETIME);
+        for (RenewalPolicy.Decision before : new RenewalPolicy.Decision[] {outside, lifetime, null}) {
+            RenewalPolicy.Decision d = lifetimeRule().follow(c, window, before, START, RANDOM);
+            assertThat(d.reason()).isEqualTo(RenewalPolicy.ARI_WINDOW);
+            assertThat(d.at()).isAfterOrEqualTo(window.start()).isBefore(window.end());
+        }
+    }
 }
