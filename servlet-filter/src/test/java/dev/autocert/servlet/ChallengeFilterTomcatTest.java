@@ -2,6 +2,7 @@ package dev.autocert.servlet;
 
 import dev.autocert.Autocert;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.LogCapture;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import org.apache.catalina.Context;

@@ -3,6 +3,7 @@ package dev.autocert.servlet;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.FileStore;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.LogCapture;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
 import dev.autocert.tls.CertifiedKey;

@@ -2,6 +2,7 @@ package dev.autocert.servlet;
 
 import dev.autocert.status.StatusAccess;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.LogCapture;
 import dev.autocert.testkit.TestCa;
 import dev.autocert.testkit.TlsProbe;
 import jakarta.servlet.FilterRegistration;

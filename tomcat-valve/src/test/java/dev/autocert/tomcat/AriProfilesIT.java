@@ -5,6 +5,7 @@ import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.renew.RenewalPolicy;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.LogCapture;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.Test;
@@ -17,10 +18,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -83,17 +80,12 @@ class AriProfilesIT {
             Instant past = Instant.now().minus(Duration.ofHours(2));
             pebble.setRenewalInfo(first, "{\"suggestedWindow\": {\"start\": \"" + past + "\", \"end\": \"" + past.plusSeconds(60) + "\"}}");
             Files.delete(store.resolve("certificates/ari.test/schedule"));
-            List<String> log = new CopyOnWriteArrayList<>();
-            Handler capture = capture(log);
-            Logger issuerLog = Logger.getLogger("dev.autocert.acme.Issuer");
-            issuerLog.addHandler(capture);
-            try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener(pebble, store, httpsPort)).start()) {
+            try (LogCapture log = new LogCapture("dev.autocert.acme.Issuer");
+                 EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener(pebble, store, httpsPort)).start()) {
                 X509Certificate second = awaitServed(httpsPort, roots, first);
                 assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
-                assertThat(log).anyMatch(m -> m.contains("Ordered a certificate for [ari.test]")
+                assertThat(log.messages()).anyMatch(m -> m.contains("Ordered a certificate for [ari.test]")
                         && m.contains("replacing " + AcmeUtils.getRenewalUniqueIdentifier(first) + " (the CA's order says so)"));
-            } finally {
-                issuerLog.removeHandler(capture);
             }
         }
     }
@@ -132,22 +124,5 @@ class AriProfilesIT {
         List<X509Certificate> chain = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "ari.test", roots);
         TlsProbe.verifyChain(chain, roots, "ari.test");
         return chain.get(0);
-    }
-
-    private static Handler capture(List<String> into) {
-        return new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                into.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

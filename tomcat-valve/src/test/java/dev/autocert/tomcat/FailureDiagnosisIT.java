@@ -5,6 +5,7 @@ import dev.autocert.config.Setting;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.LogCapture;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.PebbleExtension;
 import dev.autocert.testkit.RateLimitingFront;
@@ -21,14 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
@@ -215,23 +210,7 @@ class FailureDiagnosisIT {
             exchange.close();
         });
         other.start();
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger issuerLog = Logger.getLogger("dev.autocert.acme.Issuer");
-        issuerLog.addHandler(capture);
+        LogCapture issuerLog = new LogCapture("dev.autocert.acme.Issuer");
         try {
             // the self-check resolves the name like the CA (through the CA's DNS) and fetches our answer first
             Diagnosis d = firstFailure(l -> {
@@ -240,10 +219,10 @@ class FailureDiagnosisIT {
             }).lastError();
             assertThat(d.kind()).isEqualTo(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED);
             assertThat(d.evidence()).contains("HTTP 404").contains("another web server");
-            assertThat(warnings).anyMatch(m -> m.contains("preflight: http://d.test/.well-known/acme-challenge/")
+            assertThat(issuerLog.messages()).anyMatch(m -> m.contains("preflight: http://d.test/.well-known/acme-challenge/")
                     || m.contains("preflight") && m.contains("answered HTTP 404"));
         } finally {
-            issuerLog.removeHandler(capture);
+            issuerLog.close();
             other.stop(0);
         }
     }
@@ -314,39 +293,23 @@ class FailureDiagnosisIT {
         });
         slow.setExecutor(Executors.newCachedThreadPool());
         slow.start();
-        List<String> log = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                log.add(new SimpleFormatter().formatMessage(r));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger autocertLog = Logger.getLogger("dev.autocert");
-        autocertLog.addHandler(capture);
+        LogCapture autocertLog = new LogCapture();
         AutocertListener listener = listener(PEBBLE.pebble(), l -> {
             // by attribute name, as server.xml sets them
             IntrospectionUtils.setProperty(l, "dnsResolver", "127.0.0.1:" + PEBBLE.pebble().dnsPort());
             IntrospectionUtils.setProperty(l, "httpChallengePort", String.valueOf(CA_HTTP_PORT));
         });
         try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> log.contains("d.test: answering http-01"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> autocertLog.messages().contains("d.test: answering http-01"));
             assertThat(listener.getAutocert().renewNow("d.test")).isTrue();
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.getAutocert().status().get(0).failures() > 0);
             Thread.sleep(2000); // time for a second attempt to order, self-check and fail, were one started
-            assertThat(log.stream().filter(m -> m.startsWith("d.test: the challenge path is answered by something else: preflight:")))
+            assertThat(autocertLog.messages().stream().filter(m -> m.startsWith("d.test: the challenge path is answered by something else: preflight:")))
                     .as("self-check warnings").hasSize(1);
-            assertThat(log.stream().filter(m -> m.startsWith("Ordered a certificate for [d.test]"))).hasSize(1);
+            assertThat(autocertLog.messages().stream().filter(m -> m.startsWith("Ordered a certificate for [d.test]"))).hasSize(1);
             assertThat(listener.getAutocert().status().get(0).failures()).isEqualTo(1);
         } finally {
-            autocertLog.removeHandler(capture);
+            autocertLog.close();
             slow.stop(0);
         }
     }
