@@ -25,6 +25,7 @@ import dev.autocert.status.ServingConnector;
 import dev.autocert.store.ClusterStore;
 import dev.autocert.store.Store;
 import dev.autocert.store.Stores;
+import dev.autocert.store.jdbc.DataSourceLookup;
 import dev.autocert.tls.AutocertKeyManager;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.LiveCertificates;
@@ -114,6 +115,16 @@ public final class Autocert implements AutoCloseable {
      */
     public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable) {
         return new Autocert(config, copy(answerable), Stores.open(config), true);
+    }
+
+    /**
+     * @param config     validated settings
+     * @param answerable what the container can serve, as for {@link #create(AutocertConfig, Set)}
+     * @param lookup     where the container keeps the {@code DataSource} a JNDI name in {@code storage} names
+     * @return a new, not yet started instance on the store {@code storage} names
+     */
+    public static Autocert create(AutocertConfig config, Set<ChallengeType> answerable, DataSourceLookup lookup) {
+        return new Autocert(config, copy(answerable), Stores.open(config, lookup), true);
     }
 
     /**

@@ -33,6 +33,8 @@ public final class AutocertConfig {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    /** How a JNDI name starts ({@code java:comp/env/...}, {@code java:global/...}). */
+    private static final String JNDI_PREFIX = "java:";
 
     private final List<CertificateSpec> certificates;
     private final URI directory;
@@ -41,7 +43,8 @@ public final class AutocertConfig {
     private final KeyType keyType;
     private final List<ChallengeType> challenges;
     private final Path storage;
-    private final String storageUrl;
+    /** The JDBC URL or JNDI name of the cluster store; {@code null} for a folder store. */
+    private final String storageDatabase;
     private final String storageUser;
     private final String storagePassword;
     private final byte[] storageKey;
@@ -73,7 +76,7 @@ public final class AutocertConfig {
         challenges = s.containsKey(Setting.CHALLENGES) ? parseChallenges(s.get(Setting.CHALLENGES)) : List.of();
         boolean database = s.containsKey(Setting.STORAGE) && isDatabase(s.get(Setting.STORAGE));
         storage = s.containsKey(Setting.STORAGE) && !database ? parseStorageFolder(s.get(Setting.STORAGE)) : defaultStorage;
-        storageUrl = database ? parseStorageUrl(s.get(Setting.STORAGE)) : null;
+        storageDatabase = database ? parseStorageUrl(s.get(Setting.STORAGE)) : null;
         storageUser = s.get(Setting.STORAGE_USER);
         storagePassword = s.get(Setting.STORAGE_PASSWORD);
         storageKey = s.containsKey(Setting.STORAGE_KEY) ? parseStorageKey(s.get(Setting.STORAGE_KEY)) : null;
@@ -286,15 +289,22 @@ public final class AutocertConfig {
     }
 
     private static boolean isDatabase(String value) {
-        return value.trim().regionMatches(true, 0, "jdbc:", 0, 5);
+        String v = value.trim();
+        return v.regionMatches(true, 0, "jdbc:", 0, 5) || v.startsWith(JNDI_PREFIX);
     }
 
-    /** A cluster store: PostgreSQL only, the database the store's SQL (upserts, LISTEN/NOTIFY) is written for. */
+    /**
+     * A cluster store: PostgreSQL only, the database the store's SQL (upserts, LISTEN/NOTIFY) is written for, named
+     * by a JDBC URL or by the JNDI name of the container's {@code DataSource} for it.
+     */
     static String parseStorageUrl(String value) throws ConfigException {
         String v = value.trim();
-        if (!v.startsWith("jdbc:postgresql://") || v.length() <= "jdbc:postgresql://".length()) {
+        boolean url = v.startsWith("jdbc:postgresql://") && v.length() > "jdbc:postgresql://".length();
+        boolean jndi = v.startsWith(JNDI_PREFIX) && v.length() > JNDI_PREFIX.length() && !v.endsWith("/");
+        if (!url && !jndi) {
             throw new ConfigException("storage", "names a database Autocert cannot use: '" + v + "'",
-                    "use PostgreSQL, e.g. storage=\"jdbc:postgresql://db.internal:5432/autocert\", or a folder");
+                    "use PostgreSQL, e.g. storage=\"jdbc:postgresql://db.internal:5432/autocert\" or the JNDI name of the"
+                            + " container's DataSource, e.g. storage=\"java:comp/env/jdbc/autocert\"; or a folder");
         }
         return v;
     }
@@ -331,13 +341,13 @@ public final class AutocertConfig {
 
     /** The database settings mean nothing with a folder store: say so rather than ignore them. */
     private void checkDatabaseSettings(Map<Setting, String> s) throws ConfigException {
-        if (storageUrl != null) {
+        if (storageDatabase != null) {
             return;
         }
         for (Setting only : List.of(Setting.STORAGE_USER, Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY, Setting.STORAGE_LEASE_TIME)) {
             if (s.containsKey(only)) {
                 throw new ConfigException(only.key(), "is set but storage is a folder, not a database",
-                        "set storage to a jdbc:postgresql:// URL, or remove " + only.key());
+                        "set storage to a jdbc:postgresql:// URL or a java: JNDI name, or remove " + only.key());
             }
         }
     }
@@ -402,9 +412,17 @@ public final class AutocertConfig {
         return storage;
     }
 
-    /** @return the JDBC URL of the cluster store, when {@code storage} names a database */
+    /** @return the JDBC URL of the cluster store, when {@code storage} names a database by URL */
     public Optional<String> storageUrl() {
-        return Optional.ofNullable(storageUrl);
+        return Optional.ofNullable(storageDatabase).filter(u -> !u.startsWith(JNDI_PREFIX));
+    }
+
+    /**
+     * @return the JNDI name of the container's {@code DataSource} for the cluster store, when {@code storage} names
+     *         one (e.g. {@code java:comp/env/jdbc/autocert})
+     */
+    public Optional<String> storageDataSource() {
+        return Optional.ofNullable(storageDatabase).filter(u -> u.startsWith(JNDI_PREFIX));
     }
 
     /** @return the database user of the cluster store, if given */

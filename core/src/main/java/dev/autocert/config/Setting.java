@@ -35,12 +35,13 @@ public enum Setting {
                     + " by default what the connectors can answer, then dns-01 when a DNS-01 publisher is set."),
     STORAGE("storage", path((s, v) -> AutocertConfig.parseStorage(v)), null, "/var/lib/autocert",
             "Folder of the certificate store; by default the container's (conf/autocert in Tomcat, etc/autocert in Jetty)."
-                    + " A jdbc:postgresql: URL makes a cluster: every node on the same database shares certificates,"
-                    + " challenge answers and renewals (local copies of the files still go to the default folder)."),
+                    + " A jdbc:postgresql: URL, or the java: JNDI name of the container's DataSource for one, makes a cluster:"
+                    + " every node on the same database shares certificates, challenge answers and renewals (local copies"
+                    + " of the files still go to the default folder)."),
     STORAGE_USER("storageUser", Checks::text, null, "autocert",
-            "Cluster store: the database user (with a jdbc: storage)."),
+            "Cluster store: the database user (with a jdbc: storage; with a JNDI DataSource, to override its own)."),
     STORAGE_PASSWORD("storagePassword", Checks::text, null, "${env.AUTOCERT_DB_PASSWORD}",
-            "Cluster store: the database user's password (with a jdbc: storage)."),
+            "Cluster store: the database user's password (with a jdbc: storage, or overriding a JNDI DataSource's)."),
     STORAGE_KEY("storageKey", (s, v) -> AutocertConfig.parseStorageKey(v), null, "/etc/autocert/storage.key",
             "Cluster store: an AES key (base64 of 16, 24 or 32 bytes, or a file holding that) that encrypts private keys"
                     + " in the database; without it they are stored in plain text, readable by whoever can read the tables."),

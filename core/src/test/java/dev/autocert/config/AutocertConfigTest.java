@@ -369,6 +369,24 @@ class AutocertConfigTest {
     }
 
     @Test
+    void aJndiNameInStorageNamesTheContainersDataSource(@TempDir Path tmp) throws Exception {
+        AutocertConfig c = AutocertConfig.parse(Map.of("domains", "a.test", "storage", "java:comp/env/jdbc/autocert",
+                "storageLeaseTime", "30s"), tmp.resolve("default-store"));
+        assertThat(c.storageDataSource()).contains("java:comp/env/jdbc/autocert");
+        assertThat(c.storageUrl()).isEmpty();
+        assertThat(c.storage()).isEqualTo(tmp.resolve("default-store"));
+        assertThat(AutocertConfig.parse(Map.of("domains", "a.test", "storage", "jdbc:postgresql://db/ac"), tmp)
+                .storageDataSource()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java:", "java:comp/env/"})
+    void aJndiPrefixWithoutANameIsRejected(String storage) {
+        rejected("storage", List.of("database Autocert cannot use", "java:comp/env/jdbc/autocert"), "domains", "a.test",
+                "storage", storage);
+    }
+
+    @Test
     void theStorageKeyIsReadFromAFile(@TempDir Path tmp) throws Exception {
         Path key = tmp.resolve("storage.key");
         Files.writeString(key, Base64.getEncoder().encodeToString(new byte[16]) + "\n");

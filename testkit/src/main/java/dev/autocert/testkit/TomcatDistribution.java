@@ -18,6 +18,7 @@ public final class TomcatDistribution extends ServerDistribution<TomcatDistribut
 
     private static final String ANCHOR = "  <Listener className=\"org.apache.catalina.core.JreMemoryLeakPreventionListener\" />";
 
+    private static final String GLOBAL_RESOURCES_END = "</GlobalNamingResources>";
     private static final String ENGINE = "<Engine name=\"Catalina\" defaultHost=\"localhost\">";
 
     private final Path home;
@@ -63,6 +64,21 @@ public final class TomcatDistribution extends ServerDistribution<TomcatDistribut
     public TomcatDistribution insertIntoServer(String line) throws IOException {
         Path xml = base().resolve("conf/server.xml");
         Files.writeString(xml, Files.readString(xml).replace(ANCHOR, ANCHOR + "\n  " + line));
+        return this;
+    }
+
+    /**
+     * @param resource a {@code <Resource>} to add to {@code <GlobalNamingResources>}, e.g. a {@code DataSource}
+     * @return this
+     * @throws IOException when server.xml cannot be rewritten
+     */
+    public TomcatDistribution addGlobalResource(String resource) throws IOException {
+        Path xml = base().resolve("conf/server.xml");
+        String text = Files.readString(xml);
+        if (!text.contains(GLOBAL_RESOURCES_END)) {
+            throw new IllegalStateException("the stock server.xml of " + home + " has no " + GLOBAL_RESOURCES_END);
+        }
+        Files.writeString(xml, text.replace(GLOBAL_RESOURCES_END, "  " + resource + "\n  " + GLOBAL_RESOURCES_END));
         return this;
     }
 

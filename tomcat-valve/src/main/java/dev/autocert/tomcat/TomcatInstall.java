@@ -11,6 +11,7 @@ import dev.autocert.store.FileStore;
 import dev.autocert.store.Keystores;
 import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
+import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Server;
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Connector;
@@ -89,8 +90,18 @@ public final class TomcatInstall {
         if (!tls.isEmpty() || addOwn) {
             answerable.add(ChallengeType.TLS_ALPN_01);
         }
-        autocert = store == null ? Autocert.create(config, answerable) : Autocert.create(config, answerable, store);
-        autocert.loadStored();
+        autocert = store == null ? Autocert.create(config, answerable, new GlobalResources(server))
+                : Autocert.create(config, answerable, store);
+        if (store == null && config.storageDataSource().isPresent()) {
+            // the global DataSource exists once the server starts, before its connectors accept connections
+            server.addLifecycleListener(event -> {
+                if (Lifecycle.CONFIGURE_START_EVENT.equals(event.getType())) {
+                    autocert.loadStored();
+                }
+            });
+        } else {
+            autocert.loadStored();
+        }
         Connector own = addOwn ? addConnector(server.findServices()[0], config, autocert.serving(config.certificates().get(0))) : null;
         if (own != null) {
             tls.add(own);

@@ -12,6 +12,7 @@ import dev.autocert.testkit.RoundRobinProxy;
 import dev.autocert.testkit.TlsProbe;
 import dev.autocert.testkit.TomcatDistribution;
 import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
 
 import java.math.BigInteger;
 import java.net.URI;
@@ -257,6 +258,35 @@ class ClusterIT extends AcceptanceTestSupport {
                 (System.nanoTime() - killed) / 1e9);
         assertThat(pebble.ordersPlaced()).as("the dead holder's order and one more").isEqualTo(orders + 2);
         assertThat(pg.psql("cluster", "SELECT owner FROM autocert_leases WHERE name = 'a.test'")).as("released").isEmpty();
+    }
+
+    @Test
+    void aNodeOnTomcatsGlobalDataSourceAndANodeOnTheUrlAreOneCluster() throws Exception {
+        pg = Postgres.start();
+        String url = pg.createDatabase("jndi");
+        List<Integer> httpPorts = List.of(FreePorts.take(), FreePorts.take());
+        proxy = RoundRobinProxy.start(httpPorts);
+        pebble = Pebble.builder().httpPort(proxy.port()).tlsPort(FreePorts.take()).workDir(work.resolve("pebble")).start();
+        addNode(0, httpPorts.get(0), "storage=\"java:comp/env/jdbc/autocert\"");
+        TomcatDistribution viaJndi = nodes.get(0).tomcat();
+        viaJndi.addGlobalResource("<Resource name=\"jdbc/autocert\" auth=\"Container\" type=\"javax.sql.DataSource\""
+                + " driverClassName=\"org.postgresql.Driver\" url=\"" + url + "\" username=\"" + pg.user() + "\" password=\""
+                + pg.password() + "\" maxTotal=\"4\"/>");
+        // a container DataSource brings its own driver, as Tomcat's DBCP needs it in lib/
+        Files.copy(Path.of(Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                viaJndi.base().resolve("lib/postgresql.jar"));
+        addNode(1, httpPorts.get(1), "storage=\"" + url + "\" storageUser=\"" + pg.user() + "\" storagePassword=\""
+                + pg.password() + "\"");
+        startAll();
+        List<X509Certificate> roots = pebble.roots();
+        for (String name : NAMES) {
+            awaitEveryNodeServesOther(name, null, roots);
+        }
+        assertThat(pebble.ordersPlaced()).as("one order per certificate: both nodes share one database").isEqualTo(NAMES.size());
+        assertThat(pg.psql("jndi", "SELECT count(*) FROM autocert_certificates")).isEqualTo(String.valueOf(NAMES.size()));
+        String console = viaJndi.console();
+        assertThat(console).as("the DataSource is looked up once Tomcat made it, not before").doesNotContain("does not answer")
+                .doesNotContain("SEVERE");
     }
 
     @Test

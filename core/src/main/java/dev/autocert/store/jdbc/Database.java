@@ -1,5 +1,6 @@
 package dev.autocert.store.jdbc;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,12 +10,16 @@ import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 /**
  * The connection to the cluster database: opened on first use, reopened after a failure, one statement at a
- * time. The PostgreSQL driver is found by class name (it is shaded into the Tomcat drop-in JAR, shipped in the
- * Jetty module, a dependency of the WAR, or on the container's class path), so core needs no driver at compile
- * time. Whether the database answers is logged once per change, not per failed statement.
+ * time. With a JDBC URL the PostgreSQL driver is found by class name (it is shaded into the Tomcat drop-in JAR,
+ * shipped in the Jetty module, a dependency of the WAR, or on the container's class path), so core needs no
+ * driver at compile time; with a JNDI name the container's {@code DataSource} (its pool, its driver, its
+ * timeouts) gives the connections, looked up on first use because a container binds its names late in its
+ * start. Whether the database answers is logged once per change, not per failed statement.
  */
 final class Database implements AutoCloseable {
 
@@ -26,6 +31,8 @@ final class Database implements AutoCloseable {
 
     private final String url;
     private final Properties properties = new Properties();
+    private final @Nullable DataSourceLookup lookup;
+    private @Nullable DataSource dataSource;
     private Connection connection;
     private Boolean reachable;
 
@@ -35,8 +42,16 @@ final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException, IOException;
     }
 
-    Database(String url, String user, String password) {
+    /**
+     * @param url      a {@code jdbc:postgresql://} URL, or the JNDI name of a {@code DataSource} when {@code lookup}
+     *                 is given
+     * @param user     the database user, or {@code null} (a data source's own then)
+     * @param password its password, or {@code null}
+     * @param lookup   how to find the data source a JNDI name names; {@code null} for a URL
+     */
+    Database(String url, @Nullable String user, @Nullable String password, @Nullable DataSourceLookup lookup) {
         this.url = url;
+        this.lookup = lookup;
         if (user != null) {
             properties.setProperty("user", user);
         }
@@ -87,12 +102,29 @@ final class Database implements AutoCloseable {
 
     /** @return a new connection of its own (for LISTEN, which holds one) */
     Connection open() throws SQLException {
+        if (lookup != null) {
+            String user = properties.getProperty("user");
+            return user == null ? dataSource().getConnection() : dataSource().getConnection(user, properties.getProperty("password"));
+        }
         Driver driver = driver();
         Connection c = driver.connect(url, properties);
         if (c == null) {
             throw new SQLException("the driver " + driver.getClass().getName() + " does not accept the URL " + url);
         }
         return c;
+    }
+
+    private synchronized DataSource dataSource() throws SQLException {
+        if (dataSource == null) {
+            try {
+                dataSource = lookup.find(url);
+            } catch (NamingException e) {
+                throw new SQLException("the JNDI name " + url + " names no DataSource (" + e.getMessage() + "): declare it"
+                        + " (Tomcat: a <Resource type=\"javax.sql.DataSource\"> in server.xml's GlobalNamingResources; a WAR:"
+                        + " one in its context), or correct storage", e);
+            }
+        }
+        return dataSource;
     }
 
     private Driver driver() throws SQLException {
@@ -137,7 +169,7 @@ final class Database implements AutoCloseable {
         changed(cause == null, cause);
     }
 
-    /** @return the JDBC URL (it holds no password: that is a property) */
+    /** @return the JDBC URL or JNDI name (neither holds a password: that is a property) */
     String url() {
         return url;
     }
@@ -155,11 +187,15 @@ final class Database implements AutoCloseable {
 
     /**
      * Closes the connection. The driver registered itself with {@link DriverManager} when its class was loaded;
-     * a registration from this class loader is undone, so a redeployed webapp leaves no driver behind.
+     * a registration from this class loader is undone, so a redeployed webapp leaves no driver behind (a
+     * container's {@code DataSource} keeps its own).
      */
     @Override
     public synchronized void close() {
         closeQuietly();
+        if (lookup != null) {
+            return; // the container's driver, not ours
+        }
         ClassLoader own = Database.class.getClassLoader();
         DriverManager.drivers().filter(d -> d.getClass().getClassLoader() == own).forEach(d -> {
             try {

@@ -52,7 +52,7 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
     /**
      * Where the database is.
      *
-     * @param url      a {@code jdbc:postgresql://} URL
+     * @param url      a {@code jdbc:postgresql://} URL, or the JNDI name ({@code java:...}) of a {@code DataSource}
      * @param user     the database user, or {@code null}
      * @param password its password, or {@code null}
      * @param key      the AES key of {@code storageKey}, or {@code null} to keep private keys in plain text
@@ -83,7 +83,18 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
      * @param leaseTime how long a lease lasts unless renewed
      */
     public JdbcStore(Settings settings, FileStore local, Duration leaseTime) {
-        this.db = new Database(settings.url(), settings.user(), settings.password());
+        this(settings, local, leaseTime, DataSourceLookup.initialContext());
+    }
+
+    /**
+     * @param settings  where the database is
+     * @param local     where copies of the certificate files go
+     * @param leaseTime how long a lease lasts unless renewed
+     * @param lookup    how a JNDI name in {@code settings} is found (unused with a JDBC URL)
+     */
+    public JdbcStore(Settings settings, FileStore local, Duration leaseTime, DataSourceLookup lookup) {
+        this.db = new Database(settings.url(), settings.user(), settings.password(),
+                settings.url().startsWith("jdbc:") ? null : lookup);
         this.cipher = new KeyCipher(settings.key());
         this.local = local;
         this.leaseTime = leaseTime;
@@ -150,7 +161,26 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
 
     @Override
     public Optional<CertifiedKey> loadCertificate(String name) throws IOException {
-        Optional<CertifiedKey> stored = run(c -> {
+        Optional<CertifiedKey> stored;
+        try {
+            stored = fromDatabase(name);
+        } catch (IOException unreachable) {
+            // a database down when a node starts must not leave it dark: its local copy is what it last served
+            Optional<CertifiedKey> copy = local.loadCertificate(name);
+            if (copy.isEmpty()) {
+                throw unreachable;
+            }
+            LOG.warn("Serving the local copy of the certificate {} from {}: {}", name, local.root(), unreachable.getMessage());
+            return copy;
+        }
+        if (stored.isPresent()) {
+            copyToLocal(name, stored.get());
+        }
+        return stored;
+    }
+
+    private Optional<CertifiedKey> fromDatabase(String name) throws IOException {
+        return run(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT private_key, chain FROM autocert_certificates WHERE name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -158,10 +188,6 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
                 }
             }
         });
-        if (stored.isPresent()) {
-            copyToLocal(name, stored.get());
-        }
-        return stored;
     }
 
     private CertifiedKey decode(String name, String sealedKey, String chain) throws IOException {

@@ -11,12 +11,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.Driver;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.naming.NamingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -220,15 +224,54 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aJndiNameIsLookedUpOnFirstUseAndAMissingOneIsNamed() throws Exception {
+        String url = freshDatabase();
+        if (DriverManager.drivers().noneMatch(Driver.class::isInstance)) {
+            DriverManager.registerDriver(new Driver()); // the stores closed before deregistered it, as a redeployed webapp's must
+        }
+        AtomicInteger lookups = new AtomicInteger();
+        DataSourceLookup lookup = name -> {
+            lookups.incrementAndGet();
+            if (!name.equals("java:comp/env/jdbc/autocert")) {
+                throw new NamingException("Name [" + name + "] is not bound");
+            }
+            PGSimpleDataSource ds = new PGSimpleDataSource(); // what a container's resource would be bound to
+            ds.setURL(url);
+            ds.setUser(pg.user());
+            ds.setPassword(pg.password());
+            return DataSourceLookup.dataSource(name, ds);
+        };
+        try (JdbcStore missing = new JdbcStore(new JdbcStore.Settings("java:comp/env/jdbc/other", null, null, null),
+                new FileStore(tmp.resolve("m"), "pw"), Duration.ofSeconds(2), lookup)) {
+            assertThatThrownBy(() -> missing.tryLease("j.test")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("java:comp/env/jdbc/other").hasMessageContaining("GlobalNamingResources");
+        }
+        try (JdbcStore a = new JdbcStore(new JdbcStore.Settings("java:comp/env/jdbc/autocert", null, null, null),
+                new FileStore(tmp.resolve("j"), "pw"), Duration.ofSeconds(2), lookup)) {
+            int before = lookups.get();
+            assertThat(a.tryLease("j.test")).isPresent();
+            a.saveRateLimit("j.test", Optional.of(Instant.parse("2030-01-01T00:00:00Z")));
+            assertThat(node(url, null, "url-node").loadRateLimit("j.test")).as("one database, by JNDI and by URL").isPresent();
+            assertThat(lookups.get() - before).as("looked up once").isEqualTo(1);
+        }
+        assertThatThrownBy(() -> DataSourceLookup.dataSource("java:comp/env/x", "text")).isInstanceOf(NamingException.class)
+                .hasMessageContaining("java.lang.String");
+    }
+
+    @Test
     void aStoppedDatabaseIsAnIoErrorAndTheStoreReconnectsAfterwards() throws Exception {
         try (Postgres own = Postgres.start()) {
             String url = own.createDatabase("restart");
             try (JdbcStore a = new JdbcStore(new JdbcStore.Settings(url, own.user(), own.password(), null),
                     new FileStore(tmp.resolve("a"), "pw"))) {
                 a.saveRateLimit("r.test", Optional.of(Instant.parse("2030-01-01T00:00:00Z")));
+                CertifiedKey served = SelfSigned.temporary(List.of("s.test"), KeyType.EC256);
+                a.saveCertificate("s.test", served);
                 own.stop();
                 assertThatThrownBy(() -> a.tryLease("r.test")).isInstanceOf(IOException.class).hasMessageContaining(url);
                 assertThatThrownBy(() -> a.loadCertificate("r.test")).isInstanceOf(IOException.class);
+                // what the node served before stays served through a restart while the database is down
+                assertThat(a.loadCertificate("s.test")).hasValueSatisfying(k -> assertThat(k.leaf()).isEqualTo(served.leaf()));
                 own.startServer();
                 assertThat(a.loadRateLimit("r.test")).isPresent();
                 own.stop();
