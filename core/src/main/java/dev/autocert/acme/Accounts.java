@@ -61,10 +61,7 @@ final class Accounts {
         }
         checkProfile(meta, directory);
         Optional<KeyPair> stored = store.loadAccountKey(directory);
-        KeyPair keys = stored.orElseGet(KeyType.EC256::generate);
-        if (stored.isEmpty()) {
-            store.saveAccountKey(directory, keys);
-        }
+        KeyPair keys = stored.isPresent() ? stored.get() : store.saveAccountKeyIfAbsent(directory, KeyType.EC256.generate());
         AccountBuilder builder = new AccountBuilder().useKeyPair(keys);
         if (terms.isPresent()) {
             builder.agreeToTermsOfService();

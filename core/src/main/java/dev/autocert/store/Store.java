@@ -29,6 +29,24 @@ public interface Store {
     void saveAccountKey(URI directory, KeyPair keys) throws IOException;
 
     /**
+     * Saves a new account key unless one exists already: nodes of a cluster starting at once each make one,
+     * and all must end up with the same account.
+     *
+     * @param directory the ACME directory the account belongs to
+     * @param keys      a new key pair
+     * @return the key pair now saved for that CA: {@code keys}, or the one saved before
+     * @throws IOException when the store cannot be read or written
+     */
+    default KeyPair saveAccountKeyIfAbsent(URI directory, KeyPair keys) throws IOException {
+        Optional<KeyPair> saved = loadAccountKey(directory);
+        if (saved.isPresent()) {
+            return saved.get();
+        }
+        saveAccountKey(directory, keys);
+        return keys;
+    }
+
+    /**
      * @param name a certificate's name ({@link dev.autocert.config.CertificateSpec#name()})
      * @return the stored certificate with its key, if any and readable
      * @throws IOException when the store cannot be read

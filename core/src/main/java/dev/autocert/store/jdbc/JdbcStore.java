@@ -160,6 +160,16 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
     }
 
     @Override
+    public KeyPair saveAccountKeyIfAbsent(URI directory, KeyPair keys) throws IOException {
+        String sealed = cipher.seal(Pem.keyPair(keys), "account:" + directory);
+        // the database decides which of the nodes starting at once saved first; every node reads that one back
+        run(c -> update(c, "INSERT INTO autocert_accounts (directory, key_pair) VALUES (?, ?) ON CONFLICT (directory)"
+                + " DO NOTHING", directory.toString(), sealed));
+        return loadAccountKey(directory).orElseThrow(() -> new IOException("the account key of " + directory
+                + " vanished from the cluster store right after it was saved"));
+    }
+
+    @Override
     public Optional<CertifiedKey> loadCertificate(String name) throws IOException {
         Optional<CertifiedKey> stored;
         try {

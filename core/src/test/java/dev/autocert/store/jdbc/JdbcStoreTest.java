@@ -15,17 +15,23 @@ import org.postgresql.Driver;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.naming.NamingException;
@@ -125,6 +131,34 @@ class JdbcStoreTest {
             b.saveRateLimit("a.test", Optional.empty());
             assertThat(a.loadRateLimit("a.test")).isEmpty();
         }
+    }
+
+    @Test
+    void nodesStartingAtOnceEndUpWithTheFirstSavedAccountKey() throws Exception {
+        String url = freshDatabase();
+        URI ca = URI.create("https://ca.test/directory");
+        List<JdbcStore> nodes = List.of(node(url, null, "n1"), node(url, null, "n2"), node(url, null, "n3"));
+        List<KeyPair> made = nodes.stream().map(n -> KeyType.EC256.generate()).toList();
+        List<CompletableFuture<KeyPair>> kept = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            JdbcStore n = nodes.get(i);
+            KeyPair k = made.get(i);
+            kept.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return n.saveAccountKeyIfAbsent(ca, k);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        Set<PublicKey> used = new HashSet<>();
+        for (CompletableFuture<KeyPair> k : kept) {
+            used.add(k.get().getPublic());
+        }
+        assertThat(used).as("one account for the cluster").hasSize(1);
+        assertThat(made.stream().map(KeyPair::getPublic)).contains(used.iterator().next());
+        assertThat(nodes.get(0).loadAccountKey(ca).orElseThrow().getPublic()).isEqualTo(used.iterator().next());
+        nodes.forEach(JdbcStore::close);
     }
 
     @Test
