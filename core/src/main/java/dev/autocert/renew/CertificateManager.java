@@ -304,7 +304,7 @@ public final class CertificateManager implements AutoCloseable {
         try {
             LOG.info("{} certificate for {}", before == null ? "Obtaining" : "Renewing", m.spec.domains());
             CertifiedKey issued = source.issue(m.spec, before);
-            save(m, issued);
+            Diagnosis unsaved = save(m, issued);
             boolean wasLimited;
             install(m, issued, true);
             saveSchedule(m, issued);
@@ -312,7 +312,7 @@ public final class CertificateManager implements AutoCloseable {
                 m.running = false;
                 wasLimited = m.state.rateLimitedUntil() != null;
                 m.state = m.state.succeeded();
-                m.lastError = null;
+                m.lastError = unsaved; // served, but a restart would lose it: status and JMX keep saying so
                 schedule(m, RenewalSchedule.plan(m.state, clock.instant()));
                 scheduleRenewalInfoCheck(m);
             }
@@ -333,13 +333,17 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
-    private void save(Managed m, CertifiedKey issued) {
+    /** @return why the certificate could not be stored, or {@code null} when it was */
+    private @Nullable Diagnosis save(Managed m, CertifiedKey issued) {
         try {
             store.saveCertificate(m.spec.name(), issued);
+            return null;
         } catch (IOException e) {
             Diagnosis d = AcmeProblems.explain(e, config.directory());
-            LOG.error("Certificate for {} is served but not saved, a restart would lose it: {}", m.spec.domains(), d.message());
+            LOG.error("Certificate for {} is served but not saved, a restart would lose it: {} ({}; setting {})",
+                    m.spec.domains(), d.message(), d.fix(), d.setting());
             listeners.forEach(l -> l.failed(m.spec, d));
+            return d;
         }
     }
 

@@ -130,6 +130,26 @@ class CertificateManagerTest {
     }
 
     @Test
+    void aStoreThatTurnsReadOnlyIsNamedWhileTheNewCertificateIsServed() throws Exception {
+        manager("a.test").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
+        CertifiedKey first = store.certificates.get("a.test");
+        store.readOnly = true;
+        manager.renewNow("a.test");
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("failed a.test STORAGE_FAILED"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> live.lookup("a.test").filter(k -> k != first).isPresent());
+        CertificateStatus status = manager.status().get(0);
+        assertThat(status.lastError().setting()).isEqualTo("storage");
+        assertThat(status.lastError().evidence()).contains("Read-only file system");
+        assertThat(store.certificates.get("a.test")).as("the store still holds the last one it could keep").isSameAs(first);
+
+        store.readOnly = false;
+        manager.renewNow("a.test");
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.certificates.get("a.test") != first);
+        assertThat(manager.status().get(0).lastError()).isNull();
+    }
+
+    @Test
     void failuresBackOffAreToldOnceAnHourAndTheNextSuccessClearsThem() throws Exception {
         source.failuresToCome.set(3);
         manager("a.test").start();

@@ -2,7 +2,9 @@ package dev.autocert.store;
 
 import dev.autocert.tls.CertifiedKey;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -21,6 +23,8 @@ public final class MemoryStore implements Store {
     public final Map<URI, KeyPair> accounts = new ConcurrentHashMap<>();
     /** Renewal decisions by certificate name. */
     public final Map<String, StoredSchedule> schedules = new ConcurrentHashMap<>();
+    /** Whether writes of certificates and schedules fail, as on a read-only or full file system. */
+    public volatile boolean readOnly;
     private final Path exportFolder;
 
     /** @param exportFolder where {@link #files} says the certificates are (this store never writes there) */
@@ -36,10 +40,22 @@ public final class MemoryStore implements Store {
     @Override public Optional<KeyPair> loadAccountKey(URI directory) { return Optional.ofNullable(accounts.get(directory)); }
     @Override public void saveAccountKey(URI directory, KeyPair keys) { accounts.put(directory, keys); }
     @Override public Optional<CertifiedKey> loadCertificate(String name) { return Optional.ofNullable(certificates.get(name)); }
-    @Override public void saveCertificate(String name, CertifiedKey certificate) { certificates.put(name, certificate); }
+    @Override public void saveCertificate(String name, CertifiedKey certificate) throws IOException {
+        refuseWhenReadOnly(name);
+        certificates.put(name, certificate);
+    }
     @Override public Optional<Instant> loadRateLimit(String name) { return Optional.ofNullable(limits.get(name)); }
     @Override public Optional<StoredSchedule> loadSchedule(String name) { return Optional.ofNullable(schedules.get(name)); }
-    @Override public void saveSchedule(String name, StoredSchedule schedule) { schedules.put(name, schedule); }
+    @Override public void saveSchedule(String name, StoredSchedule schedule) throws IOException {
+        refuseWhenReadOnly(name);
+        schedules.put(name, schedule);
+    }
+
+    private void refuseWhenReadOnly(String name) throws IOException {
+        if (readOnly) {
+            throw new FileSystemException(exportFolder.resolve(name).toString(), null, "Read-only file system");
+        }
+    }
 
     @Override
     public void saveRateLimit(String name, Optional<Instant> until) {
