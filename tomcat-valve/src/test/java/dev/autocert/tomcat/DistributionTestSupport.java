@@ -2,10 +2,12 @@ package dev.autocert.tomcat;
 
 import dev.autocert.testkit.AcceptanceTestSupport;
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.ManagedProcess;
 import dev.autocert.testkit.TomcatDistribution;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What the acceptance tests on a real Tomcat distribution share besides {@link AcceptanceTestSupport}: a
@@ -18,6 +20,15 @@ abstract class DistributionTestSupport extends AcceptanceTestSupport {
     @Override
     protected AutoCloseable server() {
         return tomcat;
+    }
+
+    @Override
+    protected Map<String, ManagedProcess> failureLogs() {
+        Map<String, ManagedProcess> logs = super.failureLogs();
+        if (tomcat != null && tomcat.process() != null) {
+            logs.put("tomcat", tomcat.process());
+        }
+        return logs;
     }
 
     /**
