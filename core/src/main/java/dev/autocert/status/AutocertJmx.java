@@ -1,6 +1,7 @@
 package dev.autocert.status;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.CertificateAuthority;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.renew.CertificateStatus;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -152,6 +154,11 @@ public final class AutocertJmx implements AutoCloseable {
         }
 
         @Override
+        public String getIssuedBy() {
+            return status().map(CertificateStatus::issuedBy).orElse("");
+        }
+
+        @Override
         public String[] getValidatedBy() {
             return status().map(s -> s.validatedBy().toArray(new String[0])).orElse(new String[0]);
         }
@@ -201,7 +208,7 @@ public final class AutocertJmx implements AutoCloseable {
 
         @Override
         public String getDirectory() {
-            return autocert.config().directory().toString();
+            return autocert.config().authorities().stream().map(CertificateAuthority::toString).collect(Collectors.joining(","));
         }
 
         @Override
