@@ -446,6 +446,11 @@ public final class AutocertConfig {
         return authorities;
     }
 
+    /** @return the directory URL of every CA, in order, separated by ',' as in the setting: for logs and JMX */
+    public String directories() {
+        return String.join(",", authorities.stream().map(CertificateAuthority::toString).toList());
+    }
+
     /** @return after how many failed attempts in a row at one CA a certificate is ordered from the next */
     public int caFailoverAfter() {
         return caFailoverAfter;

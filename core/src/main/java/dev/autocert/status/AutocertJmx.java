@@ -1,7 +1,6 @@
 package dev.autocert.status;
 
 import dev.autocert.Autocert;
-import dev.autocert.config.CertificateAuthority;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.renew.CertificateStatus;
 import org.slf4j.Logger;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -208,7 +206,7 @@ public final class AutocertJmx implements AutoCloseable {
 
         @Override
         public String getDirectory() {
-            return autocert.config().authorities().stream().map(CertificateAuthority::toString).collect(Collectors.joining(","));
+            return autocert.config().directories();
         }
 
         @Override
