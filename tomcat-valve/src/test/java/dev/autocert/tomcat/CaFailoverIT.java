@@ -34,13 +34,18 @@ import static org.awaitility.Awaitility.await;
  * Two real Pebbles behind {@code directory="<first>,<second>"}: the first CA refuses (a front answering 503 to
  * everything, or a Pebble that was stopped), so after {@code caFailoverAfter} attempts, counted at the front and in
  * the log, the second issues; status, JMX and the log name it, and the failover is one WARNING naming both CAs. Once
- * the first is healthy again, the next renewal is ordered from it. Both Pebbles' HTTPS roots are in one
- * {@code caTrust} file.
+ * the first is healthy again, the next renewal is ordered from it. External Account Binding per CA: a second CA that
+ * requires it binds the account with the second entry of {@code eabKid}/{@code eabHmacKey}; a first CA that requires
+ * it without an entry fails each attempt naming {@code eabKid} and the entry to fill, then the second issues. Both
+ * Pebbles' HTTPS roots are in one {@code caTrust} file.
  */
 class CaFailoverIT {
 
     private static final String NAME = "failover.test";
     private static final int FAILOVER_AFTER = 3;
+    private static final String EAB_KID = "failover-kid";
+    /** 32 bytes, base64url: the MAC key the EAB Pebbles know for {@link #EAB_KID}. */
+    private static final String EAB_HMAC = "jFFOM6pfJAIvsJFnwuwP5atW32vrxovMgkAfUZMN__E";
 
     @TempDir
     Path dir;
@@ -87,12 +92,16 @@ class CaFailoverIT {
     }
 
     @Test
-    void aStoppedFirstPebbleHandsOverToTheSecond() throws Exception {
+    void aStoppedFirstPebbleHandsOverToTheSecondWhoseAccountIsBoundWithTheSecondEabEntry() throws Exception {
         int httpPort = FreePorts.take();
         int httpsPort = FreePorts.take();
-        try (Pebble first = pebble("first", httpPort); Pebble second = pebble("second", httpPort)) {
+        try (Pebble first = pebble("first", httpPort);
+             Pebble second = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).externalAccount(EAB_KID, EAB_HMAC)
+                     .workDir(dir.resolve("second")).start()) {
             first.stop();
             AutocertListener listener = listener(first.directoryUrl() + "," + second.directoryUrl(), httpsPort, first, second);
+            listener.set(Setting.EAB_KID, "," + EAB_KID);
+            listener.set(Setting.EAB_HMAC_KEY, "," + EAB_HMAC);
             try (LogCapture log = new LogCapture("dev.autocert");
                  EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener).start()) {
                 long t0 = System.nanoTime();
@@ -103,6 +112,28 @@ class CaFailoverIT {
                 assertThat(failedAttempts(log)).as("failed attempts at the stopped Pebble").hasSize(FAILOVER_AFTER)
                         .allMatch(m -> m.contains("the CA cannot be reached"));
                 assertThat(failovers(log)).singleElement().asString().contains(first.directoryUrl(), second.directoryUrl());
+            }
+        }
+    }
+
+    @Test
+    void aFirstCaRequiringEabWithoutItsEntryIsDiagnosedNamingTheEntryAndTheSecondIssues() throws Exception {
+        int httpPort = FreePorts.take();
+        int httpsPort = FreePorts.take();
+        try (Pebble first = Pebble.builder().httpPort(httpPort).tlsPort(FreePorts.take()).externalAccount(EAB_KID, EAB_HMAC)
+                .workDir(dir.resolve("first")).start();
+             Pebble second = pebble("second", httpPort)) {
+            AutocertListener listener = listener(first.directoryUrl() + "," + second.directoryUrl(), httpsPort, first, second);
+            try (LogCapture log = new LogCapture("dev.autocert");
+                 EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener).start()) {
+                assertIssuedBy(awaitIssuedBy(listener, second.directoryUrl()), second, httpsPort);
+                assertThat(failedAttempts(log)).hasSize(FAILOVER_AFTER).allSatisfy(m -> assertThat(m)
+                        .contains("the CA refused the account: the CA at " + first.directoryUrl()
+                                + " only accepts accounts bound to an external account")
+                        .contains("Fix: set eabKid and eabHmacKey from the CA's console as entry 1 of each (one entry per CA"
+                                + " of directory, e.g. eabKid=\"kid-1,\")")
+                        .contains("setting 'eabKid'"));
+                assertThat(first.ordersPlaced()).isZero();
             }
         }
     }
@@ -131,7 +162,8 @@ class CaFailoverIT {
 
     private static CertificateStatus awaitIssuedBy(AutocertListener listener, String directory) {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
-                .until(() -> directory.equals(listener.getAutocert().status().get(0).issuedBy()));
+                .until(() -> directory.equals(listener.getAutocert().status().get(0).issuedBy())
+                        && listener.getAutocert().status().get(0).failures() == 0);
         return listener.getAutocert().status().get(0);
     }
 
