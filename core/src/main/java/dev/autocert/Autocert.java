@@ -11,6 +11,7 @@ import dev.autocert.challenge.SharedAnswers;
 import dev.autocert.challenge.SharedSolver;
 import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateAuthority;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.diagnose.DiagnosedException;
@@ -32,6 +33,7 @@ import dev.autocert.tls.LiveCertificates;
 import dev.autocert.tls.SelfSigned;
 import org.jspecify.annotations.Nullable;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -61,7 +63,8 @@ public final class Autocert implements AutoCloseable {
     private final Http01Responder http01;
     private final Store store;
     private final CertificateManager manager;
-    private final Issuer issuer;
+    /** One issuer per CA of {@link AutocertConfig#authorities()}, in the same order. */
+    private final List<Issuer> issuers = new ArrayList<>();
     private final HookCommands hooks;
     private final Dns01Solver dns01;
     private final List<ChallengeType> answered;
@@ -93,13 +96,16 @@ public final class Autocert implements AutoCloseable {
                 case DNS_01 -> dns01;
             });
         }
-        this.issuer = new Issuer(config, store, policy, solvers);
+        List<CertificateSource> sources = new ArrayList<>();
+        for (CertificateAuthority ca : config.authorities()) {
+            Issuer issuer = new Issuer(config, ca, store, policy, solvers);
+            issuers.add(issuer);
+            sources.add(cluster == null ? issuer : new LeasedIssuance(issuer, cluster, store, this::served, Duration.ofSeconds(1)));
+        }
         this.http01 = config.http01Stateless()
                 ? new Http01Responder(board, new AccountThumbprint(store, config.directory())::current)
                 : new Http01Responder(board);
-        CertificateSource source = cluster == null ? issuer
-                : new LeasedIssuance(issuer, cluster, store, this::served, Duration.ofSeconds(1));
-        this.manager = new CertificateManager(config, store, source, live);
+        this.manager = new CertificateManager(config, store, sources, live);
         this.hooks = new HookCommands(config, store);
         if (hooks.any()) {
             manager.addListener(hooks);
@@ -238,17 +244,42 @@ public final class Autocert implements AutoCloseable {
         CertifiedKey current = served(name).orElseThrow(() -> new DiagnosedException(new Diagnosis(
                 Diagnosis.Kind.INVALID_REQUEST, "no issued certificate is served under the name " + name,
                 "name a managed certificate that has been issued", null), null));
-        issuer.revoke(current.leaf(), reason);
+        issuerOf(name).revoke(current.leaf(), reason);
         manager.renewNow(name);
     }
 
+    /** @return the issuer of the CA that issued the certificate served under {@code name}; the first when not known */
+    private Issuer issuerOf(String name) {
+        Optional<String> issuedBy = manager.status().stream().filter(s -> s.name().equals(name))
+                .map(CertificateStatus::issuedBy).filter(d -> d != null).findFirst();
+        for (int i = 0; i < issuers.size(); i++) {
+            if (issuedBy.isPresent() && config.authorities().get(i).directory().toString().equals(issuedBy.get())) {
+                return issuers.get(i);
+            }
+        }
+        return issuers.get(0);
+    }
+
     /**
-     * Replaces the ACME account's key (RFC 8555 §7.3.5); the new key is stored once the CA accepted it.
+     * Replaces the ACME account's key (RFC 8555 §7.3.5) at the first CA and at every other CA of {@code directory}
+     * where an account exists; each new key is stored once its CA accepted it.
      *
-     * @throws DiagnosedException when the CA refuses or the store cannot be written
+     * @throws DiagnosedException when a CA refuses or the store cannot be written (the CAs before it rolled over)
      */
     public void rolloverAccountKey() throws DiagnosedException {
-        issuer.rolloverAccountKey();
+        for (int i = 0; i < issuers.size(); i++) {
+            if (i == 0 || hasAccount(config.authorities().get(i))) {
+                issuers.get(i).rolloverAccountKey();
+            }
+        }
+    }
+
+    private boolean hasAccount(CertificateAuthority ca) {
+        try {
+            return store.loadAccountKey(ca.directory()).isPresent();
+        } catch (IOException e) {
+            return true; // let the rollover say what is wrong with the store
+        }
     }
 
     /**
@@ -260,7 +291,7 @@ public final class Autocert implements AutoCloseable {
         if (!manager.anyDue()) {
             return;
         }
-        Thread t = new Thread(issuer::prepare, "autocert-prepare");
+        Thread t = new Thread(issuers.get(0)::prepare, "autocert-prepare");
         t.setDaemon(true);
         t.start();
     }
@@ -320,7 +351,7 @@ public final class Autocert implements AutoCloseable {
     public void close() {
         manager.close();
         hooks.close();
-        issuer.close();
+        issuers.forEach(Issuer::close);
         if (dns01 != null) {
             dns01.close();
         }

@@ -1,6 +1,7 @@
 package dev.autocert.acme;
 
 import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateAuthority;
 import dev.autocert.config.KeyType;
 import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
@@ -26,18 +27,21 @@ import java.util.stream.Collectors;
 
 /**
  * The ACME account: its key is created once (ECDSA P-256, saved before the account is registered so
- * a crash never orphans an account) and reused for every order at that CA.
+ * a crash never orphans an account) and reused for every order at that CA. Each CA of the {@code directory} list
+ * has its own account, keyed in the store by its directory URL, bound with the EAB given at its position.
  */
 final class Accounts {
 
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
     private final AutocertConfig config;
+    private final CertificateAuthority ca;
     private final Store store;
     private Login login;
 
-    Accounts(AutocertConfig config, Store store) {
+    Accounts(AutocertConfig config, CertificateAuthority ca, Store store) {
         this.config = config;
+        this.ca = ca;
         this.store = store;
     }
 
@@ -45,7 +49,7 @@ final class Accounts {
         if (login != null) {
             return login;
         }
-        URI directory = config.directory();
+        URI directory = ca.directory();
         Session session = CaSessions.open(directory, config.caTrust().orElse(null));
         Metadata meta = session.getMetadata();
         Optional<URI> terms = meta.getTermsOfService();
@@ -54,10 +58,13 @@ final class Accounts {
                     "the CA at " + directory + " requires accepting its terms of service at " + terms.get(),
                     "read them and set acceptTerms=\"true\"", "acceptTerms"), null);
         }
-        if (meta.isExternalAccountRequired() && config.eabKid().isEmpty()) {
+        if (meta.isExternalAccountRequired() && ca.kid().isEmpty()) {
+            boolean several = config.authorities().size() > 1;
             throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.ACCOUNT_REJECTED,
                     "the CA at " + directory + " only accepts accounts bound to an external account",
-                    "set eabKid and eabHmacKey from the CA's console", "eabKid"), null);
+                    "set eabKid and eabHmacKey from the CA's console" + (several ? " as entry " + ca.position()
+                            + " of each (one entry per CA of directory, e.g. eabKid=\"" + ",".repeat(ca.position() - 1)
+                            + "kid-1" + ",".repeat(config.authorities().size() - ca.position()) + "\")" : ""), "eabKid"), null);
         }
         checkProfile(meta, directory);
         Optional<KeyPair> stored = store.loadAccountKey(directory);
@@ -67,8 +74,8 @@ final class Accounts {
             builder.agreeToTermsOfService();
         }
         config.email().ifPresent(builder::addEmail);
-        if (config.eabKid().isPresent()) {
-            builder.withKeyIdentifier(config.eabKid().get(), config.eabHmacKey().orElseThrow());
+        if (ca.kid().isPresent()) {
+            builder.withKeyIdentifier(ca.kid().get(), ca.hmacKey().orElseThrow());
         }
         if (config.email().isEmpty() && stored.isEmpty()) {
             LOG.warn("No email set: the CA cannot warn you about problems with your certificates (setting 'email')");
@@ -105,11 +112,11 @@ final class Accounts {
      */
     private DiagnosedException refused(AcmeServerException e, URI directory) {
         Diagnosis said = AcmeProblems.explain(e, directory);
-        if (config.eabKid().isEmpty() || said.kind() == Diagnosis.Kind.RATE_LIMITED) {
+        if (ca.kid().isEmpty() || said.kind() == Diagnosis.Kind.RATE_LIMITED) {
             return new DiagnosedException(said, e);
         }
         return new DiagnosedException(new Diagnosis(Diagnosis.Kind.ACCOUNT_REJECTED,
-                "the CA at " + directory + " refused the account bound to external account '" + config.eabKid().get()
+                "the CA at " + directory + " refused the account bound to external account '" + ca.kid().get()
                         + "': \"" + e.getMessage() + "\"",
                 "copy eabKid and eabHmacKey again from the CA's console (both belong to one key, and some CAs let a key"
                         + " bind only one account)", "eabHmacKey"), e);
@@ -124,11 +131,11 @@ final class Accounts {
         login().getAccount().changeKey(next);
         login = null; // the next login uses the new key
         try {
-            store.saveAccountKey(config.directory(), next);
+            store.saveAccountKey(ca.directory(), next);
         } catch (IOException e) {
             throw new IOException("the CA now knows the account by a new key, which could not be stored: " + e.getMessage(), e);
         }
-        LOG.info("Account key of {} rolled over", config.directory());
+        LOG.info("Account key of {} rolled over", ca.directory());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.autocert.acme;
 import dev.autocert.challenge.ChallengePolicy;
 import dev.autocert.challenge.ChallengeSolver;
 import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateAuthority;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.diagnose.AcmeProblems;
@@ -49,8 +50,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Obtains one certificate: order, authorizations (answered by the enabled {@link ChallengeSolver}s,
- * all published and triggered at once), finalize with a fresh key, download the chain.
+ * Obtains one certificate from one CA: order, authorizations (answered by the enabled {@link ChallengeSolver}s,
+ * all published and triggered at once), finalize with a fresh key, download the chain. There is one issuer per CA
+ * of the {@code directory} list, each with its own account and failed-validation budget.
  */
 public final class Issuer implements CertificateSource {
 
@@ -64,6 +66,7 @@ public final class Issuer implements CertificateSource {
             Status.EXPIRED, Status.REVOKED);
 
     private final AutocertConfig config;
+    private final CertificateAuthority ca;
     private final Accounts accounts;
     private final Preflight preflight;
     /** How long an order that is done waits for its self-check to finish (a few names, each bounded by its timeouts). */
@@ -78,14 +81,16 @@ public final class Issuer implements CertificateSource {
 
     /**
      * @param config  the settings
+     * @param ca      the CA this issuer orders from, one of {@link AutocertConfig#authorities()}
      * @param store   where the account key lives
      * @param policy  which challenge answers which authorization
      * @param solvers one solver for each of the policy's {@linkplain ChallengePolicy#usable() usable} types
      */
-    public Issuer(AutocertConfig config, Store store, ChallengePolicy policy, List<ChallengeSolver> solvers) {
+    public Issuer(AutocertConfig config, CertificateAuthority ca, Store store, ChallengePolicy policy, List<ChallengeSolver> solvers) {
         this.config = config;
+        this.ca = ca;
         this.policy = policy;
-        this.accounts = new Accounts(config, store);
+        this.accounts = new Accounts(config, ca, store);
         this.preflight = Preflight.of(config);
         for (ChallengeSolver s : solvers) {
             this.solvers.putIfAbsent(s.type(), s);
@@ -127,11 +132,11 @@ public final class Issuer implements CertificateSource {
                                 "retrying later", null)), null);
             }
             CertifiedKey issued = new CertifiedKey(key.getPrivate(), order.getCertificate().getCertificateChain());
-            LOG.info("Certificate for {} issued by {}, valid until {}", spec.domains(),
+            LOG.info("Certificate for {} issued by {} ({}), valid until {}", spec.domains(), ca.directory(),
                     issued.leaf().getIssuerX500Principal().getName(), issued.notAfter());
             return issued;
         } catch (AcmeException | IOException | RuntimeException e) {
-            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+            throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
     }
 
@@ -158,7 +163,7 @@ public final class Issuer implements CertificateSource {
             return order(login, spec, null);
         }
         Optional<String> replaces = order.getJSON().get("replaces").optional().map(JSON.Value::asString);
-        LOG.info("Ordered a certificate for {} from {}{}", spec.domains(), config.directory(),
+        LOG.info("Ordered a certificate for {} from {}{}", spec.domains(), ca.directory(),
                 replaces.map(id -> ", replacing " + id + " (the CA's order says so)").orElse(""));
         return order;
     }
@@ -190,7 +195,7 @@ public final class Issuer implements CertificateSource {
                     : retry.isAfter(now.plus(ARI_LONGEST)) ? now.plus(ARI_LONGEST) : retry;
             return Optional.of(new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd(), checkAgain));
         } catch (AcmeException | IOException | RuntimeException e) {
-            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+            throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
     }
 
@@ -233,7 +238,7 @@ public final class Issuer implements CertificateSource {
             LOG.info("Revoked the certificate {} for {} ({})", certificate.getSerialNumber().toString(16),
                     CertifiedKey.dnsNames(certificate), why);
         } catch (AcmeException | IOException | RuntimeException e) {
-            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+            throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
     }
 
@@ -246,7 +251,7 @@ public final class Issuer implements CertificateSource {
         try {
             accounts.rollover();
         } catch (AcmeException | IOException | RuntimeException e) {
-            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+            throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
     }
 
@@ -340,7 +345,7 @@ public final class Issuer implements CertificateSource {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+            throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
     }
 
@@ -350,7 +355,7 @@ public final class Issuer implements CertificateSource {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new DiagnosedException(AcmeProblems.explain(e, config.directory()), e);
+            throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
     }
 

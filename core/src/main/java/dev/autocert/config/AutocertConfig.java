@@ -37,7 +37,9 @@ public final class AutocertConfig {
     private static final String JNDI_PREFIX = "java:";
 
     private final List<CertificateSpec> certificates;
-    private final URI directory;
+    private final List<CertificateAuthority> authorities;
+    private final int caFailoverAfter;
+    private final boolean caFailoverAfterGiven;
     private final String email;
     private final boolean acceptTerms;
     private final KeyType keyType;
@@ -52,8 +54,6 @@ public final class AutocertConfig {
     private final boolean http01Stateless;
     private final Duration renewBefore;
     private final Path caTrust;
-    private final String eabKid;
-    private final String eabHmacKey;
     private final String profile;
     private final Map<Setting, String> hooks = new EnumMap<>(Setting.class);
     private final boolean preflight;
@@ -69,7 +69,9 @@ public final class AutocertConfig {
 
     private AutocertConfig(Map<Setting, String> s, Path defaultStorage) throws ConfigException {
         certificates = parseDomains(Setting.DOMAINS.valueIn(s));
-        directory = parseDirectory(Setting.DIRECTORY.valueIn(s));
+        authorities = authorities(parseDirectories(Setting.DIRECTORY.valueIn(s)), s.get(Setting.EAB_KID), s.get(Setting.EAB_HMAC_KEY));
+        caFailoverAfter = Checks.count(Setting.CA_FAILOVER_AFTER, Setting.CA_FAILOVER_AFTER.valueIn(s));
+        caFailoverAfterGiven = s.containsKey(Setting.CA_FAILOVER_AFTER);
         email = s.containsKey(Setting.EMAIL) ? parseEmail(s.get(Setting.EMAIL)) : null;
         acceptTerms = Checks.bool(Setting.ACCEPT_TERMS, Setting.ACCEPT_TERMS.valueIn(s));
         keyType = KeyType.parse(Setting.KEY_TYPE.valueIn(s));
@@ -83,11 +85,12 @@ public final class AutocertConfig {
         storageLeaseTime = Checks.duration(Setting.STORAGE_LEASE_TIME, Setting.STORAGE_LEASE_TIME.valueIn(s));
         checkDatabaseSettings(s);
         http01Stateless = Checks.bool(Setting.HTTP01_STATELESS, Setting.HTTP01_STATELESS.valueIn(s));
+        if (http01Stateless && authorities.size() > 1) {
+            throw new ConfigException("http01Stateless", "cannot be used with several CAs in directory",
+                    "its answers derive from one CA's account key: list one directory, or set http01Stateless=\"false\"");
+        }
         renewBefore = s.containsKey(Setting.RENEW_BEFORE) ? Checks.duration(Setting.RENEW_BEFORE, s.get(Setting.RENEW_BEFORE)) : null;
         caTrust = s.containsKey(Setting.CA_TRUST) ? parseCaTrust(s.get(Setting.CA_TRUST)) : null;
-        eabKid = s.get(Setting.EAB_KID);
-        eabHmacKey = s.get(Setting.EAB_HMAC_KEY);
-        checkEab();
         profile = s.get(Setting.PROFILE);
         preflight = Checks.bool(Setting.PREFLIGHT, Setting.PREFLIGHT.valueIn(s));
         httpChallengePort = Checks.port(Setting.HTTP_CHALLENGE_PORT, Setting.HTTP_CHALLENGE_PORT.valueIn(s));
@@ -235,7 +238,30 @@ public final class AutocertConfig {
         return wildcard ? "*." + ascii : ascii;
     }
 
-    static URI parseDirectory(String value) throws ConfigException {
+    /**
+     * @param value {@code directory}: one CA, or several separated by ',' (each a URL or a short name)
+     * @return the directory URLs, in the order given
+     */
+    static List<URI> parseDirectories(String value) throws ConfigException {
+        List<URI> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            URI uri = parseDirectory(part);
+            if (out.contains(uri)) {
+                throw new ConfigException("directory", "lists " + uri + " twice",
+                        "name each CA once; the next CA is tried when the one before keeps failing");
+            }
+            out.add(uri);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException("directory", "names no CA", "e.g. directory=\"letsencrypt\"");
+        }
+        return List.copyOf(out);
+    }
+
+    private static URI parseDirectory(String value) throws ConfigException {
         String v = value.trim();
         if (v.equalsIgnoreCase("letsencrypt")) {
             v = LETSENCRYPT;
@@ -361,18 +387,56 @@ public final class AutocertConfig {
         return p;
     }
 
-    private void checkEab() throws ConfigException {
-        if ((eabKid == null) != (eabHmacKey == null)) {
-            throw new ConfigException(eabKid == null ? "eabKid" : "eabHmacKey", "is missing while its partner is set",
-                    "External Account Binding needs both eabKid and eabHmacKey from your CA");
+    /**
+     * Pairs each directory with its External Account Binding: {@code eabKid} and {@code eabHmacKey} hold one entry
+     * per directory, separated by ',' in the same order, empty for a CA that needs none (one CA: one value).
+     */
+    private static List<CertificateAuthority> authorities(List<URI> directories, String kids, String keys) throws ConfigException {
+        List<String> kid = eabEntries(Setting.EAB_KID, kids, directories.size());
+        List<String> key = eabEntries(Setting.EAB_HMAC_KEY, keys, directories.size());
+        List<CertificateAuthority> out = new ArrayList<>();
+        for (int i = 0; i < directories.size(); i++) {
+            if ((kid.get(i) == null) != (key.get(i) == null)) {
+                throw new ConfigException(kid.get(i) == null ? "eabKid" : "eabHmacKey",
+                        "is missing while its partner is set" + (directories.size() > 1 ? " for " + directories.get(i) : ""),
+                        "External Account Binding needs both eabKid and eabHmacKey from your CA"
+                                + (directories.size() > 1 ? ", each at the position of the CA in directory" : ""));
+            }
+            out.add(new CertificateAuthority(i + 1, directories.get(i), kid.get(i), key.get(i)));
         }
+        return List.copyOf(out);
     }
 
+    /** @return one entry per CA, {@code null} where none is given */
+    private static List<String> eabEntries(Setting setting, String value, int cas) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            for (int i = 0; i < cas; i++) {
+                out.add(null);
+            }
+            return out;
+        }
+        for (String part : value.split(",", -1)) {
+            out.add(part.isBlank() ? null : part.trim());
+        }
+        if (out.size() != cas) {
+            throw new ConfigException(setting.key(), "has " + out.size() + (out.size() == 1 ? " entry" : " entries")
+                    + " but directory lists " + cas + (cas == 1 ? " CA" : " CAs"),
+                    "give one entry per CA of directory, in the same order, separated by ',' and empty for a CA"
+                            + " without External Account Binding, e.g. directory=\"letsencrypt,https://acme.zerossl.com/v2/DV90\" "
+                            + setting.key() + "=\"," + setting.example() + "\"");
+        }
+        return out;
+    }
+
+    /** @return the value, each of whose ','-separated entries is empty or base64url */
     static String parseEabHmacKey(String value) throws ConfigException {
-        try {
-            Base64.getUrlDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("eabHmacKey", "is not base64url", "copy the MAC key exactly as the CA shows it");
+        for (String entry : value.split(",", -1)) {
+            try {
+                Base64.getUrlDecoder().decode(entry.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("eabHmacKey", "is not base64url", "copy the MAC key exactly as the CA shows it");
+            }
         }
         return value;
     }
@@ -382,9 +446,24 @@ public final class AutocertConfig {
         return certificates;
     }
 
-    /** @return the ACME directory URL */
+    /** @return the ACME directory URL of the first CA, the one every certificate is ordered from first */
     public URI directory() {
-        return directory;
+        return authorities.get(0).directory();
+    }
+
+    /** @return the CAs of {@code directory} in order, each with its External Account Binding; at least one */
+    public List<CertificateAuthority> authorities() {
+        return authorities;
+    }
+
+    /** @return the directory URL of every CA, in order, separated by ',' as in the setting: for logs and JMX */
+    public String directories() {
+        return String.join(",", authorities.stream().map(CertificateAuthority::toString).toList());
+    }
+
+    /** @return after how many failed attempts in a row at one CA a certificate is ordered from the next */
+    public int caFailoverAfter() {
+        return caFailoverAfter;
     }
 
     /** @return the account contact address, if any */
@@ -460,16 +539,6 @@ public final class AutocertConfig {
         return Optional.ofNullable(caTrust);
     }
 
-    /** @return the EAB key id, if any */
-    public Optional<String> eabKid() {
-        return Optional.ofNullable(eabKid);
-    }
-
-    /** @return the EAB MAC key, if any */
-    public Optional<String> eabHmacKey() {
-        return Optional.ofNullable(eabHmacKey);
-    }
-
     /**
      * @param event {@link Setting#ON_RENEWED}, {@link Setting#ON_FAILED} or {@link Setting#ON_EXPIRING}
      * @return the command to run for that event, if set
@@ -540,6 +609,10 @@ public final class AutocertConfig {
             out.add(adapter.nameOf(Setting.STATUS_ROLE) + " '" + statusRole + "' has no effect without "
                     + adapter.nameOf(Setting.STATUS_PATH) + ": set " + adapter.nameOf(Setting.STATUS_PATH) + "="
                     + Setting.STATUS_PATH.example() + " to publish the status page");
+        }
+        if (caFailoverAfterGiven && authorities.size() == 1) {
+            out.add(adapter.nameOf(Setting.CA_FAILOVER_AFTER) + " has no effect with one CA: list the next CA in "
+                    + adapter.nameOf(Setting.DIRECTORY) + ", separated by ',', e.g. letsencrypt,https://acme.zerossl.com/v2/DV90");
         }
         return out;
     }

@@ -22,8 +22,12 @@ import static dev.autocert.config.ValueCheck.path;
 public enum Setting {
     DOMAINS("domains", (s, v) -> AutocertConfig.parseDomains(v), null, "example.com,www.example.com;api.example.com",
             "Certificates to manage: the names of one certificate separated by ',', certificates by ';'."),
-    DIRECTORY("directory", (s, v) -> AutocertConfig.parseDirectory(v), "letsencrypt", null,
-            "ACME directory URL, or letsencrypt, letsencrypt-staging."),
+    DIRECTORY("directory", (s, v) -> AutocertConfig.parseDirectories(v), "letsencrypt", null,
+            "ACME directory URL, or letsencrypt, letsencrypt-staging; several separated by ',' are tried in order"
+                    + " (see caFailoverAfter), each with an account of its own."),
+    CA_FAILOVER_AFTER("caFailoverAfter", Checks::count, "3", null,
+            "With several CAs in directory: after this many failed attempts in a row at one CA, a certificate is"
+                    + " ordered from the next; each renewal starts again at the first."),
     EMAIL("email", (s, v) -> AutocertConfig.parseEmail(v), null, "ops@example.com",
             "Contact address of the ACME account."),
     ACCEPT_TERMS("acceptTerms", Checks::bool, "false", null,
@@ -56,9 +60,11 @@ public enum Setting {
     CA_TRUST("caTrust", path((s, v) -> AutocertConfig.parseCaTrust(v)), null, "private-ca.pem",
             "PEM file of extra roots to trust for the CA's own HTTPS (private CAs, Pebble)."),
     EAB_KID("eabKid", Checks::text, null, "kid-1",
-            "External Account Binding key id, when the CA requires it (with eabHmacKey)."),
+            "External Account Binding key id, when the CA requires it (with eabHmacKey); with several CAs one entry"
+                    + " per directory, separated by ',', empty for a CA without EAB."),
     EAB_HMAC_KEY("eabHmacKey", (s, v) -> AutocertConfig.parseEabHmacKey(v), null, "c2VjcmV0LWtleQ",
-            "External Account Binding MAC key, base64url, as the CA shows it (with eabKid)."),
+            "External Account Binding MAC key, base64url, as the CA shows it (with eabKid); with several CAs one entry"
+                    + " per directory, like eabKid."),
     PROFILE("profile", Checks::text, null, "shortlived",
             "ACME certificate profile; must be one the CA's directory lists (checked at login, the error names them)."),
     KEYSTORE_PASSWORD("keystorePassword", Checks::text, "changeit", null,

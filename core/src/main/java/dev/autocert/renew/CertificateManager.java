@@ -1,6 +1,7 @@
 package dev.autocert.renew;
 
 import dev.autocert.config.AutocertConfig;
+import dev.autocert.config.CertificateAuthority;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * decisions are {@link RenewalSchedule}'s, this class holds the state, the clock and the threads.
  * Listeners are told after the certificate's lock is released, so a slow listener (a keystore rewrite)
  * never blocks status or JMX. Nothing here ever removes a served certificate: a failing CA, network or
- * disk only delays.
+ * disk only delays. With several CAs in {@code directory}, {@link CaFailover} says which one each attempt goes to;
+ * the CA that issued the served certificate is kept with its schedule, for status, ARI and {@code replaces}.
  */
 public final class CertificateManager implements AutoCloseable {
 
@@ -53,7 +56,9 @@ public final class CertificateManager implements AutoCloseable {
 
     private final AutocertConfig config;
     private final Store store;
-    private final CertificateSource source;
+    /** One source per CA of {@link AutocertConfig#authorities()}, in the same order. */
+    private final List<CertificateSource> sources;
+    private final CaFailover failover;
     private final LiveCertificates live;
     private final RenewalPolicy policy;
     private final Backoff backoff;
@@ -79,6 +84,8 @@ public final class CertificateManager implements AutoCloseable {
         /** When to ask the CA for the served certificate's renewal window next; {@code null}: the CA has none. */
         @Nullable Instant renewalInfoCheck;
         ScheduledFuture<?> renewalInfoFuture;
+        /** The directory of the CA that issued the served certificate, or {@code null} when not known (another node's). */
+        @Nullable URI issuedBy;
 
         Managed(CertificateSpec spec) {
             this.spec = spec;
@@ -86,20 +93,24 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     /**
-     * @param config the settings
-     * @param store  where certificates survive restarts
-     * @param source how certificates are obtained
-     * @param live   where served certificates are installed, and the one place that holds them
+     * @param config  the settings
+     * @param store   where certificates survive restarts
+     * @param sources how certificates are obtained: one source per CA of {@link AutocertConfig#authorities()}, in order
+     * @param live    where served certificates are installed, and the one place that holds them
      */
-    public CertificateManager(AutocertConfig config, Store store, CertificateSource source, LiveCertificates live) {
-        this(config, store, source, live, Clock.systemUTC());
+    public CertificateManager(AutocertConfig config, Store store, List<CertificateSource> sources, LiveCertificates live) {
+        this(config, store, sources, live, Clock.systemUTC());
     }
 
     /** As above, judging times by {@code clock} (tests move it). */
-    CertificateManager(AutocertConfig config, Store store, CertificateSource source, LiveCertificates live, Clock clock) {
+    CertificateManager(AutocertConfig config, Store store, List<CertificateSource> sources, LiveCertificates live, Clock clock) {
+        if (sources.size() != config.authorities().size()) {
+            throw new IllegalArgumentException(sources.size() + " sources for " + config.authorities().size() + " CAs");
+        }
         this.config = config;
         this.store = store;
-        this.source = source;
+        this.sources = List.copyOf(sources);
+        this.failover = new CaFailover(sources.size(), config.caFailoverAfter());
         this.live = live;
         this.clock = clock;
         this.policy = new RenewalPolicy(config.renewBefore());
@@ -127,7 +138,7 @@ public final class CertificateManager implements AutoCloseable {
             try {
                 Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
                 if (stored.isPresent()) {
-                    if (install(m, stored.get(), false)) {
+                    if (install(m, stored.get(), false, null)) {
                         saveSchedule(m, stored.get());
                     }
                     tellInstalled(m, stored.get(), false);
@@ -237,7 +248,7 @@ public final class CertificateManager implements AutoCloseable {
                     || key.notBefore().isBefore(current.notBefore()))) {
                 return false;
             }
-            install(m, key, true); // stored below, once the lock is released
+            install(m, key, true, null); // stored below, once the lock is released; which CA issued it is not known here
             m.lastError = null;
             m.state = m.state.succeeded();
             if (executor != null) {
@@ -273,7 +284,8 @@ public final class CertificateManager implements AutoCloseable {
                 out.add(new CertificateStatus(m.spec.name(), m.spec.domains(),
                         current == null ? null : current.notAfter(), m.next == null ? null : m.next.due(),
                         m.next == null ? null : m.next.reason(), m.state.failures(), m.lastError,
-                        source.validatedBy(m.spec.domains()), List.of(), m.renewalInfoCheck));
+                        sources.get(issuer(m)).validatedBy(m.spec.domains()), List.of(), m.renewalInfoCheck,
+                        current == null || m.issuedBy == null ? null : m.issuedBy.toString()));
             }
         }
         return out;
@@ -291,6 +303,8 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private void run(Managed m) {
+        int ca;
+        boolean sameCa;
         synchronized (m) {
             Instant now = clock.instant();
             if (!RenewalSchedule.attemptNow(m.state, now)) {
@@ -299,14 +313,19 @@ public final class CertificateManager implements AutoCloseable {
             }
             m.state = m.state.forced(false);
             m.running = true;
+            ca = failover.next(m.state.failures());
+            sameCa = ca == issuer(m);
         }
-        CertifiedKey before = live.served(m.spec.name()).orElse(null);
+        CertifiedKey served = live.served(m.spec.name()).orElse(null);
         try {
-            LOG.info("{} certificate for {}", before == null ? "Obtaining" : "Renewing", m.spec.domains());
-            CertifiedKey issued = source.issue(m.spec, before);
+            URI directory = config.authorities().get(ca).directory();
+            LOG.info("{} certificate for {}{}", served == null ? "Obtaining" : "Renewing", m.spec.domains(),
+                    sources.size() > 1 ? " from " + directory : "");
+            // the ARI 'replaces' names a certificate of the CA that issued it: another CA cannot know it
+            CertifiedKey issued = sources.get(ca).issue(m.spec, sameCa ? served : null);
             Diagnosis unsaved = save(m, issued);
             boolean wasLimited;
-            install(m, issued, true);
+            install(m, issued, true, directory);
             saveSchedule(m, issued);
             synchronized (m) {
                 m.running = false;
@@ -323,9 +342,9 @@ public final class CertificateManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (DiagnosedException e) {
-            fail(m, e.diagnosis(), e);
+            fail(m, ca, e.diagnosis(), e);
         } catch (RuntimeException e) {
-            fail(m, AcmeProblems.explain(e, config.directory()), e);
+            fail(m, ca, AcmeProblems.explain(e, config.authorities().get(ca).directory()), e);
         } finally {
             synchronized (m) {
                 m.running = false;
@@ -340,27 +359,32 @@ public final class CertificateManager implements AutoCloseable {
             return null;
         } catch (IOException e) {
             Diagnosis d = AcmeProblems.explain(e, config.directory());
-            LOG.error("Certificate for {} is served but not saved, a restart would lose it: {} ({}; setting {})",
-                    m.spec.domains(), d.message(), d.fix(), d.setting());
+            LOG.error("Certificate for {} is served but not saved, a restart would lose it: {}", m.spec.domains(), d.message());
             listeners.forEach(l -> l.failed(m.spec, d));
             return d;
         }
     }
 
-    private void fail(Managed m, Diagnosis diagnosis, Exception e) {
+    /** @param ca the index of the CA the failed attempt went to */
+    private void fail(Managed m, int ca, Diagnosis diagnosis, Exception e) {
         Instant now = clock.instant();
         Optional<Instant> limited = AcmeProblems.retryAfter(e).filter(now::isBefore);
         RenewalSchedule.Plan plan;
         int failures;
         boolean tellFailure;
+        boolean movesOn;
+        boolean wasLimited;
         CertifiedKey current = live.served(m.spec.name()).orElse(null);
         CertifiedKey expiring;
         synchronized (m) {
             m.running = false;
-            m.state = m.state.failed(limited.orElse(null));
+            movesOn = failover.movesOn(m.state.failures() + 1);
+            wasLimited = m.state.rateLimitedUntil() != null;
+            // a CA's rate limit (or spent validation budget) is that CA's: it does not hold back the next one
+            m.state = movesOn ? m.state.failed(null).rateLimited(null) : m.state.failed(limited.orElse(null));
             m.lastError = diagnosis;
             failures = m.state.failures();
-            plan = RenewalSchedule.afterFailure(m.state, now, backoff.delay(failures));
+            plan = RenewalSchedule.afterFailure(m.state, now, backoff.delay(failover.backoffFailures(failures)));
             schedule(m, plan);
             tellFailure = RenewalSchedule.noticeDue(m.lastFailureNotice, FAILURE_NOTICE_INTERVAL, now);
             if (tellFailure) {
@@ -372,7 +396,17 @@ public final class CertificateManager implements AutoCloseable {
                 m.lastExpiryNotice = now;
             }
         }
-        limited.ifPresent(until -> saveRateLimit(m, Optional.of(until)));
+        if (!movesOn) {
+            limited.ifPresent(until -> saveRateLimit(m, Optional.of(until)));
+        } else if (wasLimited) {
+            saveRateLimit(m, Optional.empty());
+        }
+        if (movesOn) {
+            LOG.warn("{}: {} attempts in a row failed at {}; the next attempts go to {} (caFailoverAfter={}), the next renewal"
+                            + " starts again at {}. Last failure: {}", m.spec.domains(), config.caFailoverAfter(),
+                    config.authorities().get(ca), config.authorities().get(failover.next(failures)),
+                    config.caFailoverAfter(), config.directory(), diagnosis.message());
+        }
         LOG.warn("Could not obtain the certificate for {} (attempt {}, next in {} s): {}", m.spec.domains(), failures,
                 String.format(Locale.ROOT, "%.1f", Duration.between(now, plan.at()).toMillis() / 1000.0), diagnosis.message());
         LOG.debug("Details", e);
@@ -407,7 +441,7 @@ public final class CertificateManager implements AutoCloseable {
      * else is decided by the lifetime rule until the CA's renewal window is known (asked at once). The caller
      * tells the listeners once no lock is held.
      */
-    private boolean install(Managed m, CertifiedKey key, boolean fresh) {
+    private boolean install(Managed m, CertifiedKey key, boolean fresh, @Nullable URI issuedBy) {
         Duration lifetime = Duration.between(key.notBefore(), key.notAfter());
         if (RenewalPolicy.marginIgnored(config.renewBefore(), lifetime)) {
             LOG.warn("renewBefore ({}) is not shorter than the certificate lifetime ({}); renewing by the lifetime rule",
@@ -421,7 +455,9 @@ public final class CertificateManager implements AutoCloseable {
             if (kept.isPresent()) {
                 m.state = m.state.served(kept.get().renewAt(), kept.get().reason(), covers);
                 m.renewalInfoCheck = kept.get().renewalInfoCheck();
+                m.issuedBy = kept.get().issuedBy();
             } else {
+                m.issuedBy = issuedBy;
                 RenewalPolicy.Decision d = policy.decide(key, null, clock.instant(), ThreadLocalRandom.current());
                 m.state = m.state.served(d.at(), d.reason(), covers);
                 m.renewalInfoCheck = clock.instant();
@@ -442,7 +478,8 @@ public final class CertificateManager implements AutoCloseable {
     private void saveSchedule(Managed m, CertifiedKey key) {
         StoredSchedule schedule;
         synchronized (m) {
-            schedule = new StoredSchedule(key.leaf().getSerialNumber(), m.state.renewAt(), m.state.renewReason(), m.renewalInfoCheck);
+            schedule = new StoredSchedule(key.leaf().getSerialNumber(), m.state.renewAt(), m.state.renewReason(), m.renewalInfoCheck,
+                    m.issuedBy);
         }
         try {
             store.saveSchedule(m.spec.name(), schedule);
@@ -470,7 +507,11 @@ public final class CertificateManager implements AutoCloseable {
         }
         Optional<RenewalWindow> window;
         try {
-            window = source.renewalWindow(current);
+            int ca;
+            synchronized (m) {
+                ca = issuer(m);
+            }
+            window = sources.get(ca).renewalWindow(current);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -519,6 +560,20 @@ public final class CertificateManager implements AutoCloseable {
             scheduleRenewalInfoCheck(m);
         }
         saveSchedule(m, current);
+    }
+
+    /**
+     * @return the index of the CA that issued the served certificate; the first when not known (a certificate stored
+     *         before several CAs were listed, or by another node), which is where it came from before
+     */
+    private int issuer(Managed m) {
+        List<CertificateAuthority> cas = config.authorities();
+        for (int i = 0; i < cas.size(); i++) {
+            if (cas.get(i).directory().equals(m.issuedBy)) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private void tellInstalled(Managed m, CertifiedKey key, boolean fresh) {

@@ -20,15 +20,17 @@ import java.util.List;
  * @param servedBy    the TLS connectors serving it now, by the container's names; empty when none is running
  *                    or no certificate is served yet
  * @param renewalInfoCheck when the CA is next asked for its renewal window (ARI), or {@code null} when it has none
+ * @param issuedBy    the directory URL of the CA that issued the served certificate, or {@code null} when none is
+ *                    served or that is not known (a certificate another node of a cluster obtained)
  */
 public record CertificateStatus(String name, List<String> domains, @Nullable Instant notAfter, @Nullable Instant nextAttempt,
                                 @Nullable String nextReason, int failures, @Nullable Diagnosis lastError, List<String> validatedBy,
-                                List<String> servedBy, @Nullable Instant renewalInfoCheck) {
+                                List<String> servedBy, @Nullable Instant renewalInfoCheck, @Nullable String issuedBy) {
 
     /** @return this snapshot, served by {@code connectors} when it has a certificate to serve */
     public CertificateStatus servedBy(List<String> connectors) {
         return new CertificateStatus(name, domains, notAfter, nextAttempt, nextReason, failures, lastError, validatedBy,
-                notAfter == null ? List.of() : List.copyOf(connectors), renewalInfoCheck);
+                notAfter == null ? List.of() : List.copyOf(connectors), renewalInfoCheck, issuedBy);
     }
 
     /** Where a certificate stands, for status pages, JMX and health checks. */

@@ -152,6 +152,11 @@ public final class AutocertJmx implements AutoCloseable {
         }
 
         @Override
+        public String getIssuedBy() {
+            return status().map(CertificateStatus::issuedBy).orElse("");
+        }
+
+        @Override
         public String[] getValidatedBy() {
             return status().map(s -> s.validatedBy().toArray(new String[0])).orElse(new String[0]);
         }
@@ -201,7 +206,7 @@ public final class AutocertJmx implements AutoCloseable {
 
         @Override
         public String getDirectory() {
-            return autocert.config().directory().toString();
+            return autocert.config().directories();
         }
 
         @Override

@@ -3,7 +3,7 @@ package dev.autocert.status;
 /** The Autocert instance as a whole: {@code dev.autocert:type=Autocert,instance=<store folder>}. */
 public interface AutocertMXBean {
 
-    /** @return the ACME directory in use */
+    /** @return the ACME directories in use, in order, separated by ',' (the first unless it keeps failing) */
     String getDirectory();
 
     /** @return the status of every certificate as JSON (see {@link StatusJson}) */

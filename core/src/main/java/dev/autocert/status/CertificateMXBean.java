@@ -27,6 +27,12 @@ public interface CertificateMXBean {
     /** @return when the CA is next asked for its renewal window (ISO-8601), or empty when it offers none */
     String getRenewalInfoCheck();
 
+    /**
+     * @return the directory URL of the CA that issued the served certificate (one of the {@code directory} list), or
+     *         empty when none is served or that is not known
+     */
+    String getIssuedBy();
+
     /** @return the challenge types that last validated the names, e.g. {@code http-01} */
     String[] getValidatedBy();
 

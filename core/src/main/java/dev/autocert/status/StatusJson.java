@@ -32,6 +32,7 @@ public final class StatusJson {
         sb.append(", \"nextAttempt\": ").append(quoteOrNull(s.nextAttempt()));
         sb.append(", \"nextReason\": ").append(quoteOrNull(s.nextReason()));
         sb.append(", \"renewalInfoCheck\": ").append(quoteOrNull(s.renewalInfoCheck()));
+        sb.append(", \"issuedBy\": ").append(quoteOrNull(s.issuedBy()));
         sb.append(", \"validatedBy\": ").append(s.validatedBy().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
         sb.append(", \"servedBy\": ").append(s.servedBy().stream().map(StatusJson::quote).collect(Collectors.joining(", ", "[", "]")));
         sb.append(", \"failures\": ").append(s.failures());

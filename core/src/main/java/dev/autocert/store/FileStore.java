@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  *                     keystore.p12   key + chain, alias "autocert" (0600) — read back at start
  *                     meta.json      names and dates, for people and scripts
  *                     rate-limited-until   while the CA refuses orders: the instant it named (ISO-8601)
- *                     schedule       the renewal decision: serial, renew-at, reason, renewal-info-check
+ *                     schedule       the renewal decision: serial, renew-at, reason, renewal-info-check, issued-by
  * </pre>
  * Each file is replaced atomically; {@code keystore.p12} is the one read back, so a crash between
  * two files never pairs a key with the wrong certificate.
@@ -207,9 +207,10 @@ public final class FileStore implements Store {
         }
         try {
             String check = p.getProperty("renewal-info-check");
+            String issuedBy = p.getProperty("issued-by");
             return Optional.of(new StoredSchedule(new BigInteger(p.getProperty("serial", ""), 16),
                     Instant.parse(p.getProperty("renew-at", "")), p.getProperty("reason", ""),
-                    check == null ? null : Instant.parse(check)));
+                    check == null ? null : Instant.parse(check), issuedBy == null ? null : URI.create(issuedBy)));
         } catch (RuntimeException e) {
             throw new IOException("The file " + file + " is not a renewal schedule (" + e.getMessage()
                     + "); delete it to let Autocert decide again", e);
@@ -224,6 +225,9 @@ public final class FileStore implements Store {
                 .append("reason=").append(schedule.reason()).append('\n');
         if (schedule.renewalInfoCheck() != null) {
             text.append("renewal-info-check=").append(schedule.renewalInfoCheck()).append('\n');
+        }
+        if (schedule.issuedBy() != null) {
+            text.append("issued-by=").append(schedule.issuedBy()).append('\n');
         }
         AtomicFiles.write(certificateFolder(name).resolve(SCHEDULE), text.toString().getBytes(StandardCharsets.UTF_8), false);
     }

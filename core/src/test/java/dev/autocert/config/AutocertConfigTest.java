@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 class AutocertConfigTest {
 
@@ -149,6 +150,75 @@ class AutocertConfigTest {
                 .isEqualTo(URI.create("https://ca.test:14000/dir"));
     }
 
+    // --- several CAs ----------------------------------------------------------------------------
+
+    private static final String ZEROSSL = "https://acme.zerossl.com/v2/DV90";
+
+    @Test
+    void severalDirectoriesAreTriedInTheOrderGiven() throws ConfigException {
+        AutocertConfig c = parse("domains", "a.test", "directory", " letsencrypt , " + ZEROSSL + ",", "caFailoverAfter", "5");
+        assertThat(c.authorities()).extracting(CertificateAuthority::position, CertificateAuthority::directory)
+                .containsExactly(tuple(1, URI.create(AutocertConfig.LETSENCRYPT)), tuple(2, URI.create(ZEROSSL)));
+        assertThat(c.directory()).isEqualTo(URI.create(AutocertConfig.LETSENCRYPT));
+        assertThat(c.caFailoverAfter()).isEqualTo(5);
+        assertThat(c.authorities()).allSatisfy(ca -> assertThat(ca.kid()).isEmpty());
+    }
+
+    @Test
+    void aDirectoryListedTwiceOrABadOneInTheList() {
+        rejected("directory", List.of("lists " + AutocertConfig.LETSENCRYPT + " twice", "name each CA once"),
+                "domains", "a.test", "directory", "letsencrypt," + AutocertConfig.LETSENCRYPT);
+        rejected("directory", List.of("is not an ACME directory URL: 'zerossl'"),
+                "domains", "a.test", "directory", "letsencrypt,zerossl");
+        rejected("directory", List.of("names no CA"), "domains", "a.test", "directory", " , ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "three", "1.5"})
+    void caFailoverAfterIsAWholeNumberAboveZero(String value) {
+        rejected("caFailoverAfter", List.of("must be a whole number above 0, not '" + value + "'", "caFailoverAfter=\"3\""),
+                "domains", "a.test", "directory", "letsencrypt," + ZEROSSL, "caFailoverAfter", value);
+    }
+
+    @Test
+    void eabEntriesGoToTheCaAtTheSamePosition() throws ConfigException {
+        AutocertConfig c = parse("domains", "a.test", "directory", "letsencrypt," + ZEROSSL,
+                "eabKid", ",kid-1", "eabHmacKey", " , c2VjcmV0LWtleQ_-");
+        assertThat(c.authorities().get(0).kid()).isEmpty();
+        assertThat(c.authorities().get(0).hmacKey()).isEmpty();
+        assertThat(c.authorities().get(1).kid()).contains("kid-1");
+        assertThat(c.authorities().get(1).hmacKey()).contains("c2VjcmV0LWtleQ_-");
+    }
+
+    @Test
+    void eabNeedsOneEntryPerCaAndBothHalvesAtEachPosition() {
+        rejected("eabKid", List.of("has 1 entry but directory lists 2 CAs", "one entry per CA of directory",
+                "eabKid=\",kid-1\""), "domains", "a.test", "directory", "letsencrypt," + ZEROSSL,
+                "eabKid", "kid-1", "eabHmacKey", "c2VjcmV0");
+        rejected("eabHmacKey", List.of("has 3 entries but directory lists 2 CAs"), "domains", "a.test",
+                "directory", "letsencrypt," + ZEROSSL, "eabKid", ",kid-1", "eabHmacKey", ",c2VjcmV0,");
+        rejected("eabKid", List.of("is missing while its partner is set for " + AutocertConfig.LETSENCRYPT,
+                "each at the position of the CA in directory"), "domains", "a.test",
+                "directory", "letsencrypt," + ZEROSSL, "eabKid", ",kid-1", "eabHmacKey", "c2VjcmV0,");
+        rejected("eabHmacKey", List.of("is not base64url"), "domains", "a.test",
+                "directory", "letsencrypt," + ZEROSSL, "eabKid", ",kid-1", "eabHmacKey", ",not base64!");
+    }
+
+    @Test
+    void statelessHttp01TakesOneCa() {
+        rejected("http01Stateless", List.of("cannot be used with several CAs in directory", "list one directory"),
+                "domains", "a.test", "directory", "letsencrypt," + ZEROSSL, "http01Stateless", "true");
+    }
+
+    @Test
+    void caFailoverAfterWithOneCaIsSaidToDoNothing() throws Exception {
+        AutocertConfig one = parse("domains", "a.test", "caFailoverAfter", "2");
+        assertThat(one.ineffective(Adapter.TOMCAT)).containsExactly("caFailoverAfter has no effect with one CA: list the next"
+                + " CA in directory, separated by ',', e.g. letsencrypt,https://acme.zerossl.com/v2/DV90");
+        assertThat(parse("domains", "a.test", "directory", "letsencrypt," + ZEROSSL, "caFailoverAfter", "2")
+                .ineffective(Adapter.TOMCAT)).isEmpty();
+    }
+
     // --- other settings ------------------------------------------------------------------------
 
     @ParameterizedTest
@@ -264,8 +334,10 @@ class AutocertConfigTest {
     @Test
     void eabAccepted() throws ConfigException {
         AutocertConfig c = parse("domains", "a.test", "eabKid", "kid-1", "eabHmacKey", "c2VjcmV0LWtleQ_-");
-        assertThat(c.eabKid()).contains("kid-1");
-        assertThat(c.eabHmacKey()).contains("c2VjcmV0LWtleQ_-");
+        assertThat(c.authorities()).singleElement().satisfies(ca -> {
+            assertThat(ca.kid()).contains("kid-1");
+            assertThat(ca.hmacKey()).contains("c2VjcmV0LWtleQ_-");
+        });
     }
 
     @Test
@@ -428,7 +500,8 @@ class AutocertConfigTest {
         assertThat(c.renewBefore()).isEmpty();
         assertThat(c.email()).isEmpty();
         assertThat(c.caTrust()).isEmpty();
-        assertThat(c.eabKid()).isEmpty();
+        assertThat(c.authorities()).singleElement().satisfies(ca -> assertThat(ca.kid()).isEmpty());
+        assertThat(c.caFailoverAfter()).isEqualTo(3);
         assertThat(c.profile()).isEmpty();
     }
 

@@ -14,6 +14,7 @@ import dev.autocert.tls.SelfSigned;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class CertificateManagerTest {
     private CertificateManager manager(String domains) throws Exception {
         AutocertConfig config = AutocertConfig.parse(Map.of("domains", domains, "directory", "https://127.0.0.1:1/dir",
                 "retryDelay", "50ms"), Path.of("unused-by-a-memory-store"));
-        manager = new CertificateManager(config, store, source, live, clock);
+        manager = new CertificateManager(config, store, List.of(source), live, clock);
         manager.addListener(new CertificateEvents() {
             @Override
             public void installed(CertificateSpec spec, CertifiedKey certificate, boolean fresh) {
@@ -172,7 +173,7 @@ class CertificateManagerTest {
         source.failuresToCome.set(Integer.MAX_VALUE);
         AutocertConfig config = AutocertConfig.parse(Map.of("domains", "a.test", "directory", "https://127.0.0.1:1/dir",
                 "retryDelay", "1h"), Path.of("unused"));
-        manager = new CertificateManager(config, store, source, live, clock);
+        manager = new CertificateManager(config, store, List.of(source), live, clock);
         manager.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).failures() == 1);
         CertificateStatus status = manager.status().get(0);
@@ -314,6 +315,8 @@ class CertificateManagerTest {
         volatile RenewalWindow window;
         final AtomicInteger windowsAsked = new AtomicInteger();
         final List<CertifiedKey> replaced = new CopyOnWriteArrayList<>();
+        /** When set, each failure says the CA takes no order before then (a rate limit). */
+        volatile Instant retryAfter;
 
         @Override
         public Optional<RenewalWindow> renewalWindow(CertifiedKey certificate) {
@@ -331,7 +334,8 @@ class CertificateManagerTest {
                 hold.await(10, TimeUnit.SECONDS);
             }
             if (failuresToCome.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-                throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.CA_UNREACHABLE, "test", "none", "directory"), null);
+                throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.CA_UNREACHABLE, "test", "none", "directory"), null,
+                        retryAfter);
             }
             issued.incrementAndGet();
             return SelfSigned.temporary(spec.domains(), KeyType.EC256);
@@ -341,6 +345,99 @@ class CertificateManagerTest {
         public List<String> validatedBy(List<String> domains) {
             return List.of();
         }
+    }
+
+    // --- several CAs ----------------------------------------------------------------------------
+
+    private static final String FIRST_CA = "https://ca-one.test/dir";
+    private static final String SECOND_CA = "https://ca-two.test/dir";
+
+    /** A manager of a.test with two CAs, {@code second} behind {@link #source}; retries an hour apart, so only renewNow moves. */
+    private CertificateManager twoCas(FakeSource second, String failoverAfter) throws Exception {
+        AutocertConfig config = AutocertConfig.parse(Map.of("domains", "a.test", "directory", FIRST_CA + "," + SECOND_CA,
+                "retryDelay", "1h", "caFailoverAfter", failoverAfter), Path.of("unused"));
+        manager = new CertificateManager(config, store, List.of(source, second), live, clock);
+        return manager;
+    }
+
+    /** Runs one attempt now and waits until it failed, {@code failures} in a row then. */
+    private CertificateStatus attempt(int failures) {
+        manager.renewNow("a.test");
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).failures() == failures);
+        return manager.status().get(0);
+    }
+
+    /** Runs one attempt now and waits until its certificate is served. */
+    private CertificateStatus issuedNow() {
+        CertifiedKey before = live.served("a.test").orElse(null);
+        manager.renewNow("a.test");
+        await().atMost(Duration.ofSeconds(5)).until(() -> live.served("a.test").orElse(null) != before);
+        return manager.status().get(0);
+    }
+
+    private final FakeSource second = new FakeSource();
+
+    private Duration untilNext(CertificateStatus status) {
+        return Duration.between(clock.instant(), status.nextAttempt());
+    }
+
+    @Test
+    void afterCaFailoverAfterFailuresTheNextCaIssuesAfterRetryDelayAndTheNextRenewalStartsAtTheFirst() throws Exception {
+        source.failuresToCome.set(Integer.MAX_VALUE);
+        twoCas(second, "3").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).failures() == 1);
+        assertThat(untilNext(manager.status().get(0))).isBetween(Duration.ofMinutes(47), Duration.ofMinutes(73));
+        assertThat(untilNext(attempt(2))).as("the first CA's back-off doubles").isBetween(Duration.ofMinutes(95), Duration.ofMinutes(145));
+        CertificateStatus third = attempt(3);
+        assertThat(untilNext(third)).as("the next CA is asked after retryDelay, not after the back-off the first earned")
+                .isBetween(Duration.ofMinutes(47), Duration.ofMinutes(73));
+        assertThat(source.attempts).hasValue(3);
+        assertThat(second.attempts).hasValue(0);
+
+        CertificateStatus issued = issuedNow();
+        assertThat(second.issued).hasValue(1);
+        assertThat(issued.issuedBy()).isEqualTo(SECOND_CA);
+        assertThat(issued.lastError()).isNull();
+        assertThat(store.schedules.get("a.test").issuedBy()).isEqualTo(URI.create(SECOND_CA));
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.windowsAsked.get() == 1);
+        assertThat(source.windowsAsked).as("ARI is asked of the CA that issued").hasValue(0);
+
+        source.failuresToCome.set(0);
+        assertThat(issuedNow().issuedBy()).as("the next renewal starts at the first CA").isEqualTo(FIRST_CA);
+        assertThat(source.replaced).as("no 'replaces' for another CA's certificate").isEmpty();
+        issuedNow();
+        assertThat(source.replaced).as("'replaces' for the first CA's own certificate").hasSize(1);
+        assertThat(second.attempts).hasValue(1);
+    }
+
+    @Test
+    void aFailingLastCaHandsBackToTheFirstWhichResumesItsOwnBackoff() throws Exception {
+        source.failuresToCome.set(Integer.MAX_VALUE);
+        second.failuresToCome.set(Integer.MAX_VALUE);
+        twoCas(second, "2").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).failures() == 1);
+        attempt(2); // first CA twice: the next goes to the second
+        assertThat(untilNext(attempt(3))).isBetween(Duration.ofMinutes(47), Duration.ofMinutes(73));
+        CertificateStatus round = attempt(4); // second CA twice: back to the first, which had failed twice
+        assertThat(untilNext(round)).as("the first CA's third attempt follows its own two failures, as with one CA")
+                .isBetween(Duration.ofMinutes(95), Duration.ofMinutes(145));
+        assertThat(source.attempts).hasValue(2);
+        assertThat(second.attempts).hasValue(2);
+        attempt(5);
+        assertThat(source.attempts).hasValue(3);
+    }
+
+    @Test
+    void aRateLimitOfTheCaThatFailsOverDoesNotHoldBackTheNextCa() throws Exception {
+        source.failuresToCome.set(1);
+        source.retryAfter = clock.instant().plus(Duration.ofDays(7));
+        twoCas(second, "1").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().get(0).failures() == 1);
+        CertificateStatus failed = manager.status().get(0);
+        assertThat(untilNext(failed)).isBetween(Duration.ofMinutes(47), Duration.ofMinutes(73));
+        assertThat(failed.nextReason()).isEqualTo("retry 2 after a failure");
+        assertThat(store.limits).doesNotContainKey("a.test");
+        assertThat(issuedNow().issuedBy()).isEqualTo(SECOND_CA);
     }
 
     /** A clock that stands still until the test moves it. */

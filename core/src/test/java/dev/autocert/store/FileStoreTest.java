@@ -180,10 +180,10 @@ class FileStoreTest {
         FileStore store = new FileStore(root, "changeit");
         assertThat(store.loadSchedule("a.test")).isEmpty();
         StoredSchedule ari = new StoredSchedule(new BigInteger("1f2e3d", 16), Instant.parse("2027-02-01T10:15:30.123Z"), "ari-window",
-                Instant.parse("2026-12-03T18:00:00Z"));
+                Instant.parse("2026-12-03T18:00:00Z"), URI.create("https://ca.test:14000/dir"));
         store.saveSchedule("a.test", ari);
         assertThat(store.loadSchedule("a.test")).contains(ari);
-        StoredSchedule noAri = new StoredSchedule(BigInteger.TEN, Instant.parse("2027-02-01T00:00:00Z"), "lifetime", null);
+        StoredSchedule noAri = new StoredSchedule(BigInteger.TEN, Instant.parse("2027-02-01T00:00:00Z"), "lifetime", null, null);
         store.saveSchedule("a.test", noAri);
         assertThat(store.loadSchedule("a.test")).contains(noAri);
         Files.writeString(store.certificateFolder("a.test").resolve("schedule"), "serial=zz\n");

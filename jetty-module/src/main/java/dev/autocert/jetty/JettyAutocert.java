@@ -179,7 +179,7 @@ public final class JettyAutocert extends AbstractLifeCycle {
         }
         autocert = instance;
         LOG.info("Autocert manages {} certificate(s) from {}, store {}, answering {} on {} TLS and {} HTTP connector(s)",
-                config.certificates().size(), config.directory(), config.storage(),
+                config.certificates().size(), config.directories(), config.storage(),
                 instance.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", ")),
                 connectors.tls().size(), connectors.http());
     }

@@ -28,7 +28,7 @@ public class AutocertInfoContributor implements InfoContributor {
         Map<String, Object> info = new LinkedHashMap<>();
         runtime.problem().ifPresent(p -> info.put("problem", p));
         runtime.config().ifPresent(c -> {
-            info.put("directory", c.directory().toString());
+            info.put("directory", c.directories());
             info.put("storage", c.storage().toString());
         });
         List<Map<String, Object>> certificates = new ArrayList<>();

@@ -50,8 +50,8 @@ public record BootSettings(Map<String, String> settings) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (Setting setting : Setting.values()) {
             String property = propertyOf(setting);
-            // a YAML list of names is one certificate's names, as "a,b" is
-            Optional<String> value = setting == Setting.DOMAINS
+            // a YAML list of names is one certificate's names, as "a,b" is; a YAML list of CAs is the directory list
+            Optional<String> value = setting == Setting.DOMAINS || setting == Setting.DIRECTORY
                     ? Optional.ofNullable(binder.bind(property, Bindable.listOf(String.class)).map(list -> String.join(",", list))
                             .orElse(null))
                     : Optional.ofNullable(binder.bind(property, Bindable.of(String.class)).orElse(null));

@@ -49,6 +49,18 @@ class BootSettingsTest {
     }
 
     @Test
+    void severalCasAsAListOrOneStringAndEabEntriesByPosition() {
+        Map<String, String> listed = BootSettings.bind(environment(Map.of("autocert.directory[0]", "letsencrypt",
+                "autocert.directory[1]", "https://acme.zerossl.com/v2/DV90", "autocert.eab-kid", ",kid-1",
+                "autocert.eab-hmac-key", ",c2VjcmV0"))).settings();
+        assertThat(listed).containsEntry("directory", "letsencrypt,https://acme.zerossl.com/v2/DV90")
+                .containsEntry("eabKid", ",kid-1").containsEntry("eabHmacKey", ",c2VjcmV0");
+        Map<String, String> inline = BootSettings.bind(environment(Map.of("autocert.directory",
+                "letsencrypt,https://acme.zerossl.com/v2/DV90"))).settings();
+        assertThat(inline).containsEntry("directory", "letsencrypt,https://acme.zerossl.com/v2/DV90");
+    }
+
+    @Test
     void anUnknownPropertyIsKeptForCoreToNameTheClosestSetting() {
         Map<String, String> settings = BootSettings.bind(environment(Map.of("autocert.domain", "a.test"))).settings();
         assertThat(settings).containsKey("domain").doesNotContainKey("domains");

@@ -24,7 +24,7 @@ class CertificateHealthTest {
 
     private static CertificateStatus status(Instant notAfter, int failures) {
         return new CertificateStatus("a.test", List.of("a.test"), notAfter, null, null, failures,
-                failures > 0 ? ERROR : null, List.of(), List.of(), null);
+                failures > 0 ? ERROR : null, List.of(), List.of(), null, null);
     }
 
     private static CertificateHealth.State at(Instant now, int failures, Map<String, Object> details) {

@@ -130,7 +130,7 @@ public final class TomcatInstall {
         connectors.forEach(autocert::addConnector);
         autocert.prepare(); // account ready while Tomcat starts
         autocert.addListener(new Events());
-        log.info(sm.getString("listener.started", config.certificates().size(), config.directory(), config.storage(),
+        log.info(sm.getString("listener.started", config.certificates().size(), config.directories(), config.storage(),
                 autocert.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
     }
 
