@@ -13,7 +13,6 @@ import dev.autocert.challenge.dns.Dns01Solver;
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
-import dev.autocert.config.IpAddresses;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.renew.CertificateEvents;
@@ -182,13 +181,7 @@ public final class Autocert implements AutoCloseable {
      * @return a key manager like {@link #keyManager(X509ExtendedKeyManager)} with that default
      */
     public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate, @Nullable String defaultName) {
-        return new AutocertKeyManager(delegate, live, board, defaultName, firstAddress());
-    }
-
-    /** @return the first IP address among the managed names: its certificate is served to clients without SNI */
-    private @Nullable String firstAddress() {
-        return config.certificates().stream().flatMap(c -> c.domains().stream()).filter(IpAddresses::isLiteral)
-                .findFirst().orElse(null);
+        return new AutocertKeyManager(delegate, live, board, defaultName, config.firstAddress().orElse(null));
     }
 
     /** @param listener told when a certificate goes live or an attempt fails */

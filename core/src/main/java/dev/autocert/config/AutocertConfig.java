@@ -403,6 +403,14 @@ public final class AutocertConfig {
         return certificates;
     }
 
+    /**
+     * @return the first IP address in {@code domains}, if any: its certificate is served to clients that send no SNI
+     *         (those connecting to an address)
+     */
+    public Optional<String> firstAddress() {
+        return certificates.stream().flatMap(c -> c.domains().stream()).filter(IpAddresses::isLiteral).findFirst();
+    }
+
     /** @return the ACME directory URL */
     public URI directory() {
         return directory;
