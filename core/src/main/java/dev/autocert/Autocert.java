@@ -187,17 +187,18 @@ public final class Autocert implements AutoCloseable {
      * @return a key manager that serves Autocert's certificates and challenge answers per handshake
      */
     public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate) {
-        return new AutocertKeyManager(delegate, live, board, null);
+        return keyManager(delegate, null);
     }
 
     /**
      * @param delegate    the container's key manager, or {@code null}
-     * @param defaultName the managed name to serve to clients without SNI, or whose SNI neither Autocert
-     *                    nor the delegate covers
+     * @param defaultName the managed name to serve to clients whose SNI neither Autocert nor the delegate covers, and
+     *                    to those without SNI unless an IP address is managed (such clients connect to an address: they
+     *                    get the certificate of the first one listed in {@code domains})
      * @return a key manager like {@link #keyManager(X509ExtendedKeyManager)} with that default
      */
     public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate, @Nullable String defaultName) {
-        return new AutocertKeyManager(delegate, live, board, defaultName);
+        return new AutocertKeyManager(delegate, live, board, defaultName, config.firstAddress().orElse(null));
     }
 
     /** @param listener told when a certificate goes live or an attempt fails */

@@ -38,7 +38,7 @@ class AutocertPlaceholderTest {
             autocert.servePlaceholders();
             CertifiedKey placeholder = autocert.liveCertificates().lookup("www.a.test").orElseThrow();
             assertThat(placeholder.leaf().getSubjectX500Principal().getName()).contains("Autocert temporary certificate");
-            assertThat(placeholder.dnsNames()).containsExactly("a.test", "www.a.test");
+            assertThat(placeholder.names()).containsExactly("a.test", "www.a.test");
             assertThat(autocert.liveCertificates().lookup("b.test")).isPresent();
             assertThat(autocert.served("a.test")).as("a placeholder is not an issued certificate").isEmpty();
             assertThat(autocert.status()).allSatisfy(s -> assertThat(s.notAfter()).isNull());

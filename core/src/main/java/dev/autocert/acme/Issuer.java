@@ -6,6 +6,7 @@ import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateAuthority;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
+import dev.autocert.config.IpAddresses;
 import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
@@ -17,6 +18,7 @@ import dev.autocert.tls.CertifiedKey;
 import org.jspecify.annotations.Nullable;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
@@ -119,8 +121,8 @@ public final class Issuer implements CertificateSource {
             Polling.until(order, order::getStatus, EnumSet.of(Status.READY, Status.VALID, Status.INVALID),
                     VALIDATION_TIMEOUT, "the order for " + spec.primaryDomain());
             KeyPair key = config.keyType().generate();
-            order.execute(key, csr -> {
-                if (spec.primaryDomain().length() <= 64) {
+            order.execute(key, csr -> { // the order's identifiers become the CSR's SANs, addresses as IP SANs
+                if (spec.primaryDomain().length() <= 64 && !IpAddresses.isLiteral(spec.primaryDomain())) {
                     csr.setCommonName(spec.primaryDomain());
                 }
             });
@@ -146,7 +148,7 @@ public final class Issuer implements CertificateSource {
      * the same order without it: the certificate matters more than the CA's bookkeeping.
      */
     private Order order(Login login, CertificateSpec spec, @Nullable CertifiedKey replacing) throws AcmeException {
-        OrderBuilder builder = login.getAccount().newOrder().domains(spec.domains());
+        OrderBuilder builder = login.getAccount().newOrder().identifiers(identifiers(spec));
         config.profile().ifPresent(builder::profile);
         if (replacing != null) {
             builder.replaces(replacing.leaf());
@@ -166,6 +168,11 @@ public final class Issuer implements CertificateSource {
         LOG.info("Ordered a certificate for {} from {}{}", spec.domains(), ca.directory(),
                 replaces.map(id -> ", replacing " + id + " (the CA's order says so)").orElse(""));
         return order;
+    }
+
+    /** @return the ACME identifiers of a certificate's names: {@code ip} for an address (RFC 8738), else {@code dns} */
+    private static List<Identifier> identifiers(CertificateSpec spec) {
+        return spec.domains().stream().map(d -> IpAddresses.isLiteral(d) ? Identifier.ip(d) : Identifier.dns(d)).toList();
     }
 
     /** @return whether the CA offers renewal information (ARI), read from its directory */
@@ -236,7 +243,7 @@ public final class Issuer implements CertificateSource {
         try {
             Certificate.revoke(accounts.login(), certificate, why);
             LOG.info("Revoked the certificate {} for {} ({})", certificate.getSerialNumber().toString(16),
-                    CertifiedKey.dnsNames(certificate), why);
+                    CertifiedKey.names(certificate), why);
         } catch (AcmeException | IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
@@ -333,7 +340,8 @@ public final class Issuer implements CertificateSource {
     }
 
     private Pending publish(Authorization auth) throws DiagnosedException, InterruptedException {
-        String identifier = auth.getIdentifier().getDomain();
+        Identifier id = auth.getIdentifier();
+        String identifier = Identifier.TYPE_IP.equals(id.getType()) ? IpAddresses.canonical(id.getIP()) : id.getDomain();
         // a wildcard's authorization names the base domain; "*." keeps it apart in logs and failure memory
         String domain = auth.isWildcard() ? "*." + identifier : identifier;
         ChallengeType type = choose(auth, domain);

@@ -1,5 +1,6 @@
 package dev.autocert.challenge;
 
+import dev.autocert.config.IpAddresses;
 import dev.autocert.tls.CertifiedKey;
 
 import java.util.Locale;
@@ -53,7 +54,8 @@ public final class ChallengeBoard {
     }
 
     /**
-     * @param domain      the identifier being validated (the SNI the CA will send)
+     * @param domain      the identifier being validated: a DNS name (the SNI the CA will send), or an IP address (the CA
+     *                    sends its reverse-DNS name, RFC 8738 §6)
      * @param certificate the RFC 8737 challenge certificate
      */
     public void putTlsAlpn01(String domain, CertifiedKey certificate) {
@@ -66,16 +68,18 @@ public final class ChallengeBoard {
     }
 
     /**
-     * @param sni the server name of an {@code acme-tls/1} handshake
+     * @param sni the server name of an {@code acme-tls/1} handshake: a DNS name, or the reverse-DNS name of an address
+     *            ({@code 1.0.0.127.in-addr.arpa} for 127.0.0.1); an address itself is no server name and finds nothing
      * @return the challenge certificate, or {@code null} when none is pending for that name
      */
     public CertifiedKey tlsAlpn01(String sni) {
-        if (sni == null) {
+        if (sni == null || IpAddresses.isLiteral(sni)) {
             return null;
         }
-        CertifiedKey local = tlsAlpn01.get(sni.toLowerCase(Locale.ROOT));
+        String identifier = IpAddresses.fromReverseName(sni).orElse(sni.toLowerCase(Locale.ROOT));
+        CertifiedKey local = tlsAlpn01.get(identifier);
         SharedAnswers others = shared;
-        return local != null || others == null ? local : others.tlsAlpn01(sni);
+        return local != null || others == null ? local : others.tlsAlpn01(identifier);
     }
 
     /**

@@ -2,11 +2,13 @@ package dev.autocert.challenge;
 
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
+import dev.autocert.config.IpAddresses;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,11 +24,14 @@ import java.util.stream.Collectors;
  *     set, is the order and the allowed set.</li>
  * <li>The legacy TLS-SNI-01 only when {@code challenges} names it, on a container that answers TLS-ALPN-01
  *     (both are a certificate chosen per handshake by SNI).</li>
- * <li>A wildcard only by DNS-01 (RFC 8555 §7.1.3).</li>
+ * <li>A wildcard only by DNS-01 (RFC 8555 §7.1.3); an IP address only by HTTP-01 or TLS-ALPN-01 (RFC 8738).</li>
  * <li>A type that failed for a name before is tried after the others.</li>
  * </ul>
  */
 public final class ChallengePolicy {
+
+    /** RFC 8738 §7: what validates an IP address; never dns-01, and tls-sni-01 has no reverse-name form. */
+    private static final Set<ChallengeType> IP_TYPES = EnumSet.of(ChallengeType.HTTP_01, ChallengeType.TLS_ALPN_01);
 
     private final List<ChallengeType> usable;
     private final List<ChallengeType> configured;
@@ -87,6 +92,9 @@ public final class ChallengePolicy {
                     "set dnsHook or rfc2136Server so Autocert can publish the TXT record", "dnsHook"), null);
         }
         List<ChallengeType> order = new ArrayList<>(configured.isEmpty() ? usable : configured);
+        if (IpAddresses.isLiteral(domain)) {
+            order.retainAll(IP_TYPES);
+        }
         order.sort((a, b) -> Boolean.compare(failedBefore.contains(a), failedBefore.contains(b)));
         for (ChallengeType type : order) {
             if (usable.contains(type) && offered.contains(type)) {

@@ -60,11 +60,12 @@ public final class SharedAnswers {
     }
 
     /**
-     * @param sni the server name of an {@code acme-tls/1} handshake
+     * @param identifier the identifier an {@code acme-tls/1} handshake validates: its server name, or the address its
+     *                   reverse-DNS server name stands for ({@link ChallengeBoard#tlsAlpn01})
      * @return the RFC 8737 certificate for another node's pending TLS-ALPN-01 answer, or {@code null}
      */
-    public CertifiedKey tlsAlpn01(String sni) {
-        String domain = sni.toLowerCase(Locale.ROOT);
+    public CertifiedKey tlsAlpn01(String identifier) {
+        String domain = identifier.toLowerCase(Locale.ROOT);
         String keyAuthorization = find(ChallengeType.TLS_ALPN_01, domain);
         if (keyAuthorization == null) {
             return null;

@@ -110,7 +110,10 @@ public final class AutocertConfig {
         checkDns01();
     }
 
-    /** Wildcards and {@code challenges=dns-01} need a DNS-01 publisher; a wildcard needs dns-01 allowed. */
+    /**
+     * Wildcards and {@code challenges=dns-01} need a DNS-01 publisher; a wildcard needs dns-01 allowed; an IP address
+     * needs http-01 or tls-alpn-01 allowed.
+     */
     private void checkDns01() throws ConfigException {
         Optional<String> wildcard = certificates.stream().flatMap(c -> c.domains().stream())
                 .filter(d -> d.startsWith("*.")).findFirst();
@@ -124,6 +127,15 @@ public final class AutocertConfig {
         if (wildcard.isPresent() && !challenges.isEmpty() && !challenges.contains(ChallengeType.DNS_01)) {
             throw new ConfigException("challenges", "leaves out dns-01, which the wildcard name '" + wildcard.get() + "' needs",
                     "add dns-01 to challenges, or remove challenges to let Autocert choose");
+        }
+        Optional<String> address = certificates.stream().flatMap(c -> c.domains().stream())
+                .filter(IpAddresses::isLiteral).findFirst();
+        if (address.isPresent() && !challenges.isEmpty()
+                && !challenges.contains(ChallengeType.HTTP_01) && !challenges.contains(ChallengeType.TLS_ALPN_01)) {
+            throw new ConfigException("challenges", "leaves only " + challenges.stream().map(ChallengeType::acmeName).toList()
+                    + ", which cannot validate the IP address '" + address.get() + "' in domains: a CA validates an address"
+                    + " over http-01 or tls-alpn-01 only (RFC 8738), never dns-01",
+                    "add http-01 or tls-alpn-01 to challenges, or remove challenges to let Autocert choose");
         }
         if (challenges.contains(ChallengeType.DNS_01) && !dns.enabled()) {
             throw new ConfigException("challenges", "lists dns-01 but no DNS-01 publisher is configured",
@@ -206,23 +218,33 @@ public final class AutocertConfig {
     }
 
     /**
-     * @param raw a host name as a user wrote it, possibly an IDN or with a wildcard label
-     * @return the name in lower-case ASCII (punycode)
-     * @throws ConfigException naming {@code domains} when it is not a valid DNS name
+     * @param raw a host name as a user wrote it, possibly an IDN or with a wildcard label; or an IP address (IPv6 with
+     *            or without brackets)
+     * @return the name in lower-case ASCII (punycode); an address as {@link IpAddresses#canonical} writes it
+     * @throws ConfigException naming {@code domains} when it is neither a valid DNS name nor an IP address
      */
     static String normalizeDomain(String raw) throws ConfigException {
+        Optional<String> address = ipAddress(raw);
+        if (address.isPresent()) {
+            return address.get();
+        }
         String name = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
         boolean wildcard = name.startsWith("*.");
         String rest = wildcard ? name.substring(2) : name;
+        if (wildcard && ipAddress(rest).isPresent()) {
+            throw new ConfigException("domains", "contains the wildcard '" + raw + "', but a wildcard cannot cover an IP address",
+                    "list the address itself, e.g. domains=\"" + ipAddress(rest).get() + "\"");
+        }
+        if (rest.matches("[0-9.]+") || rest.contains(":") || rest.contains("[") || rest.contains("%")) {
+            throw new ConfigException("domains", "contains '" + raw + "', which is neither a DNS name nor an IP address",
+                    "write an IPv4 address as four decimal numbers without leading zeros (192.0.2.1), an IPv6 address"
+                            + " without a zone (2001:db8::1 or [2001:db8::1]), or a DNS name");
+        }
         String ascii;
         try {
             ascii = IDN.toASCII(rest, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("domains", "contains the invalid name '" + raw + "'", "use a valid DNS host name");
-        }
-        if (ascii.matches("[0-9.]+") || ascii.contains(":")) {
-            throw new ConfigException("domains", "contains the IP address '" + raw + "'",
-                    "use DNS names; IP address certificates are not supported");
         }
         String[] labels = ascii.split("\\.", -1);
         if (labels.length < 2 || ascii.length() > 253) {
@@ -236,6 +258,15 @@ public final class AutocertConfig {
             }
         }
         return wildcard ? "*." + ascii : ascii;
+    }
+
+    /**
+     * @param raw a name as a user wrote it
+     * @return the IP address it is, in {@link IpAddresses#canonical} form; an IPv6 address may be written in brackets
+     */
+    private static Optional<String> ipAddress(String raw) {
+        String bare = raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
+        return IpAddresses.parse(bare).filter(a -> bare.indexOf(':') >= 0 || !raw.startsWith("[")).map(IpAddresses::canonical);
     }
 
     /**
@@ -444,6 +475,14 @@ public final class AutocertConfig {
     /** @return the certificates to manage, in the order given */
     public List<CertificateSpec> certificates() {
         return certificates;
+    }
+
+    /**
+     * @return the first IP address in {@code domains}, if any: its certificate is served to clients that send no SNI
+     *         (those connecting to an address)
+     */
+    public Optional<String> firstAddress() {
+        return certificates.stream().flatMap(c -> c.domains().stream()).filter(IpAddresses::isLiteral).findFirst();
     }
 
     /** @return the ACME directory URL of the first CA, the one every certificate is ordered from first */

@@ -6,7 +6,8 @@ import java.util.List;
  * One certificate to manage: the names it covers. The first name also names the certificate (its
  * folder in the store, its status entry).
  *
- * @param domains the DNS names on the certificate, lower case, first one primary
+ * @param domains the names on the certificate, first one primary: DNS names in lower case, IP addresses as
+ *                {@link IpAddresses#canonical} writes them
  */
 public record CertificateSpec(List<String> domains) {
 
@@ -18,9 +19,12 @@ public record CertificateSpec(List<String> domains) {
         }
     }
 
-    /** @return the certificate's name: its first domain, {@code *} spelled {@code _} for file systems */
+    /**
+     * @return the certificate's name: its first domain, {@code *} and an IPv6 address's {@code :} spelled {@code _} for
+     *         file systems (no DNS name has a {@code _}, so names never collide)
+     */
     public String name() {
-        return domains.get(0).replace('*', '_');
+        return domains.get(0).replace('*', '_').replace(':', '_');
     }
 
     /** @return the first domain */

@@ -21,7 +21,8 @@ import static dev.autocert.config.ValueCheck.path;
  */
 public enum Setting {
     DOMAINS("domains", (s, v) -> AutocertConfig.parseDomains(v), null, "example.com,www.example.com;api.example.com",
-            "Certificates to manage: the names of one certificate separated by ',', certificates by ';'."),
+            "Certificates to manage: the names of one certificate separated by ',', certificates by ';'; DNS names or IP"
+                    + " addresses (RFC 8738, IPv6 with or without brackets)."),
     DIRECTORY("directory", (s, v) -> AutocertConfig.parseDirectories(v), "letsencrypt", null,
             "ACME directory URL, or letsencrypt, letsencrypt-staging; several separated by ',' are tried in order"
                     + " (see caFailoverAfter), each with an account of its own."),

@@ -2,6 +2,7 @@ package dev.autocert.diagnose;
 
 import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.DnsSettings;
+import dev.autocert.config.IpAddresses;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;
@@ -117,9 +118,11 @@ public final class Preflight {
      */
     public Optional<Diagnosis> check(String domain, String token, String keyAuthorization) {
         String path = "/.well-known/acme-challenge/" + token;
+        Optional<InetAddress> literal = IpAddresses.parse(domain);
         List<InetAddress> addresses;
         try {
-            addresses = resolver.resolve(domain);
+            // an address is where the CA connects (RFC 8738): nothing to resolve
+            addresses = literal.isPresent() ? List.of(literal.get()) : resolver.resolve(domain);
         } catch (IOException e) {
             addresses = List.of();
         }
@@ -143,21 +146,21 @@ public final class Preflight {
     }
 
     private Optional<Diagnosis> checkAt(InetAddress address, String domain, String path, String keyAuthorization) {
-        String where = (address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress()) + ":" + port;
+        String where = urlHost(IpAddresses.canonical(address)) + ":" + port;
         Response response;
         try {
             response = get(address, domain, path);
         } catch (IOException e) {
             return Optional.of(new Diagnosis(Diagnosis.Kind.CONNECTION_FAILED,
-                    "preflight: http://" + domain + path + " at " + where + " from this server: " + e.getMessage(),
+                    "preflight: http://" + urlHost(domain) + path + " at " + where + " from this server: " + e.getMessage(),
                     "make port " + port + " of " + domain + " reach this container (firewall, port forward, connector)",
                     "challenges"));
         }
         if (response.status() / 100 == 3) {
             URI location = URI.create(response.location() == null ? "" : response.location());
-            boolean sameNameHttps = "https".equalsIgnoreCase(location.getScheme()) && domain.equalsIgnoreCase(location.getHost());
+            boolean sameNameHttps = "https".equalsIgnoreCase(location.getScheme()) && urlHost(domain).equalsIgnoreCase(location.getHost());
             return sameNameHttps ? Optional.empty() : Optional.of(new Diagnosis(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED,
-                    "preflight: http://" + domain + path + " redirects to " + response.location(),
+                    "preflight: http://" + urlHost(domain) + path + " redirects to " + response.location(),
                     "let /.well-known/acme-challenge/ reach this container; only a redirect to HTTPS on the same name is harmless",
                     "challenges"));
         }
@@ -168,9 +171,14 @@ public final class Preflight {
         String what = response.status() != 200 ? "HTTP " + response.status()
                 : body.contains("<html") || body.contains("<!doctype") ? "an HTML page" : "a different body";
         return Optional.of(new Diagnosis(Diagnosis.Kind.CHALLENGE_PATH_NOT_SERVED,
-                "preflight: http://" + domain + path + " at " + where + " answered " + what + ", not this server's answer",
+                "preflight: http://" + urlHost(domain) + path + " at " + where + " answered " + what + ", not this server's answer",
                 "make sure DNS points here and nothing in front (another program on the port, a proxy, a filter or login"
                         + " redirect) answers /.well-known/acme-challenge/", "challenges"));
+    }
+
+    /** @return the name as a URL or {@code Host:} header writes it: an IPv6 address in brackets */
+    private static String urlHost(String domain) {
+        return domain.indexOf(':') >= 0 ? "[" + domain + "]" : domain;
     }
 
     private record Response(int status, String location, String body) {
@@ -180,7 +188,7 @@ public final class Preflight {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, port), (int) TIMEOUT.toMillis());
             socket.setSoTimeout((int) TIMEOUT.toMillis());
-            String host = port == 80 ? domain : domain + ":" + port;
+            String host = port == 80 ? urlHost(domain) : urlHost(domain) + ":" + port;
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
                     + "\r\nUser-Agent: Autocert-preflight\r\nAccept: */*\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

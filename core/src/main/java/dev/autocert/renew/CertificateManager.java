@@ -448,7 +448,7 @@ public final class CertificateManager implements AutoCloseable {
                     config.renewBefore().get(), lifetime);
         }
         Optional<StoredSchedule> kept = fresh ? Optional.empty() : storedSchedule(m, key);
-        boolean covers = new HashSet<>(key.dnsNames()).equals(new HashSet<>(m.spec.domains()));
+        boolean covers = new HashSet<>(key.names()).equals(new HashSet<>(m.spec.domains()));
         synchronized (m) {
             live.install(m.spec.name(), key);
             m.obtainedAt = fresh ? clock.instant() : null;

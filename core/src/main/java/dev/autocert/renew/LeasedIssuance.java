@@ -136,7 +136,7 @@ public final class LeasedIssuance implements CertificateSource {
         } catch (IOException e) {
             throw unreachable(spec, e);
         }
-        return stored.filter(s -> new HashSet<>(s.dnsNames()).equals(new HashSet<>(spec.domains())))
+        return stored.filter(s -> new HashSet<>(s.names()).equals(new HashSet<>(spec.domains())))
                 .filter(s -> before.isEmpty() || !s.leaf().equals(before.get().leaf())
                         && !s.notBefore().isBefore(before.get().notBefore()));
     }

@@ -237,7 +237,7 @@ public final class FileStore implements Store {
     }
 
     private static String meta(CertifiedKey c) {
-        String names = c.dnsNames().stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", "));
+        String names = c.names().stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", "));
         return "{\n  \"domains\": [" + names + "],\n"
                 + "  \"serial\": \"" + c.leaf().getSerialNumber().toString(16) + "\",\n"
                 + "  \"issuer\": \"" + c.leaf().getIssuerX500Principal().getName().replace("\"", "\\\"") + "\",\n"

@@ -1,8 +1,10 @@
 package dev.autocert.tls;
 
 import dev.autocert.challenge.ChallengeBoard;
+import dev.autocert.config.IpAddresses;
 import org.jspecify.annotations.Nullable;
 
+import java.net.InetAddress;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -22,7 +24,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <li>SNI {@code *.acme.invalid}: the pending TLS-SNI-01 certificate, or nothing;</li>
  * <li>ALPN {@code acme-tls/1}: the pending TLS-ALPN-01 certificate for the SNI, or nothing — such a
  * handshake never gets a real certificate;</li>
- * <li>otherwise the live certificate for the SNI (exact name, then wildcard);</li>
+ * <li>otherwise the live certificate for the SNI (exact name, then wildcard); without SNI (what clients send when
+ * they connect to an IP address) the live certificate of the address the connection arrived on, when the container
+ * tells (sockets; an engine does not know it), else that of the first managed IP address;</li>
  * <li>otherwise the container's own key manager (the connector's configured keystore), if any; with a
  * default name, only when its certificate covers the SNI — other handshakes, and those without SNI,
  * get the live certificate of the default name.</li>
@@ -42,6 +46,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     private final LiveCertificates live;
     private final ChallengeBoard board;
     private final String defaultName;
+    private final String addressName;
 
     /**
      * @param delegate    the container's key manager for names Autocert does not manage; may be {@code null}
@@ -49,13 +54,16 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
      * @param board       the pending challenges
      * @param defaultName the managed name served when the SNI is missing or matches neither Autocert's nor
      *                    the delegate's certificates; {@code null} to leave those handshakes to the delegate
+     * @param addressName the managed IP address whose certificate handshakes without SNI get when the address they
+     *                    arrived on is not known or not managed; {@code null} when no address is managed
      */
     public AutocertKeyManager(@Nullable X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board,
-                              @Nullable String defaultName) {
+                              @Nullable String defaultName, @Nullable String addressName) {
         this.delegate = delegate;
         this.live = live;
         this.board = board;
         this.defaultName = defaultName;
+        this.addressName = addressName;
     }
 
     @Override
@@ -65,7 +73,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         }
         SSLSession session = engine.getHandshakeSession();
         String alpn = engine.getHandshakeApplicationProtocol();
-        String alias = choose(keyType, session, alpn);
+        String alias = choose(keyType, session, alpn, null);
         if (alias != null || isChallengeHandshake(session, alpn)) {
             return alias;
         }
@@ -79,7 +87,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         }
         SSLSession session = ssl.getHandshakeSession();
         String alpn = ssl.getHandshakeApplicationProtocol();
-        String alias = choose(keyType, session, alpn);
+        String alias = choose(keyType, session, alpn, ssl.getLocalAddress());
         if (alias != null || isChallengeHandshake(session, alpn)) {
             return alias;
         }
@@ -103,7 +111,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
             return false;
         }
         int dot = sni.indexOf('.');
-        for (String name : CertifiedKey.dnsNames(chain[0])) {
+        for (String name : CertifiedKey.names(chain[0])) {
             if (name.equals(sni) || dot > 0 && name.equals("*" + sni.substring(dot))) {
                 return true;
             }
@@ -111,7 +119,8 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         return false;
     }
 
-    private String choose(String keyType, SSLSession session, String alpn) {
+    /** @param local the address the connection arrived on, {@code null} when the container does not say */
+    private String choose(String keyType, SSLSession session, String alpn, @Nullable InetAddress local) {
         String sni = sniOf(session);
         if (sni != null && sni.endsWith(SelfSigned.ACME_INVALID)) {
             return matches(board.tlsSni01(sni), keyType) ? SNI_CHALLENGE_ALIAS + sni : null;
@@ -119,8 +128,14 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         if (ACME_TLS_1.equals(alpn)) {
             return matches(board.tlsAlpn01(sni), keyType) ? CHALLENGE_ALIAS + sni : null;
         }
-        LiveCertificates.Entry entry = live.entry(sni);
+        LiveCertificates.Entry entry = sni != null ? live.entry(sni) : withoutSni(local);
         return entry != null && matches(entry.key(), keyType) ? entry.alias() : null;
+    }
+
+    /** A client that sends no SNI connected to an address: the certificate of that address, else of the first one. */
+    private LiveCertificates.@Nullable Entry withoutSni(@Nullable InetAddress local) {
+        LiveCertificates.Entry arrivedOn = local == null ? null : live.entry(IpAddresses.canonical(local));
+        return arrivedOn != null || addressName == null ? arrivedOn : live.entry(addressName);
     }
 
     private static boolean isChallengeHandshake(SSLSession session, String alpn) {

@@ -1,5 +1,7 @@
 package dev.autocert.tls;
 
+import dev.autocert.config.IpAddresses;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -19,6 +21,10 @@ import java.util.Locale;
  * @param chain the leaf followed by its intermediates
  */
 public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
+
+    /** The GeneralName tags of RFC 5280 §4.2.1.6 that name a server. */
+    private static final int DNS_NAME = 2;
+    private static final int IP_ADDRESS = 7;
 
     /** Copies the chain so the record stays immutable. */
     public CertifiedKey {
@@ -64,23 +70,26 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
         return leaf().getNotBefore().toInstant();
     }
 
-    /** @return the DNS names of the leaf's subjectAltName extension, lower case */
-    public List<String> dnsNames() {
-        return dnsNames(leaf());
+    /** @return the names of the leaf's subjectAltName extension, as {@link #names(X509Certificate)} gives them */
+    public List<String> names() {
+        return names(leaf());
     }
 
     /**
      * @param certificate any certificate
-     * @return the DNS names of its subjectAltName extension, lower case
+     * @return the DNS names (lower case) and IP addresses ({@link IpAddresses#canonical} form) of its subjectAltName
+     *         extension, in order: the spelling of {@code domains}
      */
-    public static List<String> dnsNames(X509Certificate certificate) {
+    public static List<String> names(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
             if (sans != null) {
                 for (List<?> san : sans) {
-                    if (Integer.valueOf(2).equals(san.get(0))) {
+                    if (Integer.valueOf(DNS_NAME).equals(san.get(0))) {
                         names.add(((String) san.get(1)).toLowerCase(Locale.ROOT));
+                    } else if (Integer.valueOf(IP_ADDRESS).equals(san.get(0))) {
+                        IpAddresses.parse((String) san.get(1)).map(IpAddresses::canonical).ifPresent(names::add);
                     }
                 }
             }
@@ -98,7 +107,7 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
     /** Never prints the key. */
     @Override
     public String toString() {
-        return "CertifiedKey[" + leaf().getSubjectX500Principal().getName() + ", names=" + dnsNames()
+        return "CertifiedKey[" + leaf().getSubjectX500Principal().getName() + ", names=" + names()
                 + ", notAfter=" + notAfter() + "]";
     }
 }

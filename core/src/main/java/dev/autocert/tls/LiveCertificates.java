@@ -105,7 +105,7 @@ public final class LiveCertificates {
         String alias = entry.alias();
         byAlias.put(alias, key);
         Set<String> replaced = new HashSet<>();
-        for (String name : key.dnsNames()) {
+        for (String name : key.names()) {
             Entry old = byName.put(name, entry);
             if (old != null) {
                 replaced.add(old.alias());

@@ -1,5 +1,6 @@
 package dev.autocert.tls;
 
+import dev.autocert.config.IpAddresses;
 import dev.autocert.config.KeyType;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
@@ -47,7 +48,7 @@ public final class SelfSigned {
     }
 
     /**
-     * @param names the names the temporary certificate claims
+     * @param names the names the temporary certificate claims: DNS names, IP addresses
      * @param type  the key type
      * @return a certificate valid for 30 days with subject {@code CN=Autocert temporary certificate}
      */
@@ -56,9 +57,10 @@ public final class SelfSigned {
     }
 
     /**
-     * @param domain           the identifier being validated
+     * @param domain           the identifier being validated: a DNS name or an IP address
      * @param keyAuthorization the challenge's key authorization
-     * @return the RFC 8737 certificate: SAN {@code domain}, critical acmeIdentifier = SHA-256(keyAuthorization)
+     * @return the RFC 8737 certificate: SAN {@code domain} (an iPAddress SAN for an address, RFC 8738 §6), critical
+     *         acmeIdentifier = SHA-256(keyAuthorization)
      */
     public static CertifiedKey tlsAlpn01(String domain, String keyAuthorization) {
         try {
@@ -97,7 +99,8 @@ public final class SelfSigned {
                     new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
                     Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
                     subject, keys.getPublic());
-            GeneralName[] sans = names.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+            GeneralName[] sans = names.stream().map(n -> new GeneralName(IpAddresses.isLiteral(n) ? GeneralName.iPAddress
+                    : GeneralName.dNSName, n)).toArray(GeneralName[]::new);
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
             if (extra != null) {
                 builder.addExtension(extra);

@@ -68,6 +68,17 @@ class ChallengePolicyTest {
     }
 
     @Test
+    void anAddressNeverByDns01OrTlsSni01() throws Exception {
+        ChallengePolicy dnsFirst = ChallengePolicy.of(List.of(DNS_01, TLS_SNI_01, TLS_ALPN_01, HTTP_01), Set.of(HTTP_01, TLS_ALPN_01), true);
+        assertThat(dnsFirst.choose("192.0.2.1", ALL_OFFERED, Set.of())).isEqualTo(TLS_ALPN_01);
+        assertThat(dnsFirst.choose("2001:db8::1", ALL_OFFERED, Set.of(TLS_ALPN_01))).isEqualTo(HTTP_01);
+        assertThat(dnsFirst.choose("a.test", ALL_OFFERED, Set.of())).isEqualTo(DNS_01);
+        assertThatThrownBy(() -> dnsFirst.choose("192.0.2.1", EnumSet.of(DNS_01), Set.of()))
+                .isInstanceOfSatisfying(DiagnosedException.class,
+                        e -> assertThat(e.diagnosis().kind()).isEqualTo(Diagnosis.Kind.NO_USABLE_CHALLENGE));
+    }
+
+    @Test
     void nothingInCommonNamesBothSides() {
         ChallengePolicy policy = ChallengePolicy.of(List.of(HTTP_01), Set.of(HTTP_01, TLS_ALPN_01), false);
         assertThatThrownBy(() -> policy.choose("a.test", EnumSet.of(TLS_ALPN_01, DNS_01), Set.of()))

@@ -91,7 +91,7 @@ class SharedAnswersTest {
         shared.put(ChallengeType.TLS_ALPN_01, "a.test", "alpn-key-authorization");
         CertifiedKey cert = answers.tlsAlpn01("A.test");
         assertThat(cert).isNotNull();
-        assertThat(cert.dnsNames()).containsExactly("a.test");
+        assertThat(cert.names()).containsExactly("a.test");
         assertThat(cert.leaf().getExtensionValue("1.3.6.1.5.5.7.1.31")).as("the acmeIdentifier extension").isNotNull();
         assertThat(answers.tlsAlpn01("a.test")).as("built once").isSameAs(cert);
         assertThat(answers.tlsAlpn01("b.test")).isNull();

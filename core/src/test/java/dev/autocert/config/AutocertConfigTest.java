@@ -70,10 +70,47 @@ class AutocertConfigTest {
         rejected("domains", List.of("'a.test' twice"), "domains", "a.test;A.TEST.");
     }
 
+    // --- domains: IP addresses (RFC 8738) ----------------------------------------------------------
+
+    @Test
+    void ipAddressesAreNamesInTheirCanonicalSpelling() throws ConfigException {
+        AutocertConfig c = parse("domains", "192.0.2.1, a.test; [2001:DB8:0:0:0:0:0:1],::1 ; 0:0:0:0:0:0:0:2");
+        assertThat(c.certificates()).extracting(CertificateSpec::domains).containsExactly(
+                List.of("192.0.2.1", "a.test"), List.of("2001:db8::1", "::1"), List.of("::2"));
+        // the store folder of an IPv6 address: no ':' (Windows file names)
+        assertThat(c.certificates()).extracting(CertificateSpec::name).containsExactly("192.0.2.1", "2001_db8__1", "__2");
+    }
+
+    @Test
+    void anAddressWrittenTwiceInTwoSpellingsIsListedTwice() {
+        rejected("domains", List.of("'::1' twice"), "domains", "::1;[0:0::1]");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"192.0.2.1", "10.0.0.1.", "2001:db8::1"})
-    void ipAddress(String ip) {
-        rejected("domains", List.of("IP address", "use DNS names"), "domains", "a.test," + ip);
+    @ValueSource(strings = {"192.0.2.01", "192.0.2", "192.0.2.256", "1.2.3.4.", "[192.0.2.1]", "fe80::1%eth0",
+            "[fe80::1%25eth0]", "2001:db8::1::2", "[2001:db8::1", "::g"})
+    void malformedAddresses(String ip) {
+        rejected("domains", List.of("'" + ip + "'", "neither a DNS name nor an IP address", "four decimal numbers",
+                "[2001:db8::1]"), "domains", "a.test," + ip);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*.192.0.2.1", "*.::1"})
+    void aWildcardCannotCoverAnAddress(String wildcard) {
+        rejected("domains", List.of("'" + wildcard + "'", "cannot cover an IP address", "list the address itself"),
+                "domains", wildcard);
+    }
+
+    @Test
+    void dns01AloneCannotValidateAnAddress() {
+        rejected("challenges", List.of("[dns-01]", "cannot validate the IP address '192.0.2.1'", "RFC 8738",
+                "add http-01 or tls-alpn-01"), "domains", "a.test;192.0.2.1", "challenges", "dns-01", "dnsHook", "/bin/true");
+    }
+
+    @Test
+    void dns01BesideAnotherTypeIsFineWithAnAddress() throws ConfigException {
+        assertThat(parse("domains", "192.0.2.1", "challenges", "dns-01,tls-alpn-01", "dnsHook", "/bin/true").challenges())
+                .containsExactly(ChallengeType.DNS_01, ChallengeType.TLS_ALPN_01);
     }
 
     @Test

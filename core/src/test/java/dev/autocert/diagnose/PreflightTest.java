@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThatCode;
 
 /** The self-check against a real HTTP server on 127.0.0.1, with the name resolved there. */
 class PreflightTest {
@@ -51,6 +52,38 @@ class PreflightTest {
     @Test
     void ourOwnAnswerPasses() throws Exception {
         assertThat(local(serve(200, null, ANSWER)).check("p.test", TOKEN, ANSWER)).isEmpty();
+    }
+
+    @Test
+    void anAddressIsFetchedAtItselfWithoutAnyLookup() throws Exception {
+        int port = serve(200, null, ANSWER);
+        Preflight noLookups = new Preflight(name -> {
+            throw new AssertionError("resolved " + name);
+        }, port);
+        assertThat(noLookups.check("127.0.0.1", TOKEN, ANSWER)).isEmpty();
+        stop();
+        Optional<Diagnosis> closed = noLookups.check("127.0.0.1", TOKEN, ANSWER);
+        assertThat(closed).map(Diagnosis::kind).contains(Diagnosis.Kind.CONNECTION_FAILED);
+        assertThat(closed.get().evidence()).contains("http://127.0.0.1/.well-known/acme-challenge/" + TOKEN + " at 127.0.0.1:" + port);
+    }
+
+    @Test
+    void anIpv6AddressIsWrittenInBracketsInTheHostHeader() throws Exception {
+        assumeThatCode(() -> new ServerSocket(0, 1, InetAddress.getByName("::1")).close()).as("IPv6 loopback")
+                .doesNotThrowAnyException();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("::1"), 0), 0);
+        StringBuilder host = new StringBuilder();
+        server.createContext("/", exchange -> {
+            host.append(exchange.getRequestHeaders().getFirst("Host"));
+            byte[] bytes = ANSWER.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        int port = server.getAddress().getPort();
+        assertThat(new Preflight(name -> List.of(), port).check("::1", TOKEN, ANSWER)).isEmpty();
+        assertThat(host).hasToString("[::1]:" + port);
     }
 
     @Test
@@ -104,6 +137,6 @@ class PreflightTest {
         stop();
         Optional<Diagnosis> none = new Preflight(name -> List.of(v4, v6), closed).check("p.test", TOKEN, ANSWER);
         assertThat(none.get().kind()).isEqualTo(Diagnosis.Kind.CONNECTION_FAILED);
-        assertThat(none.get().evidence()).as("the first address the CA would try").contains("[0:0:0:0:0:0:0:1]:" + closed);
+        assertThat(none.get().evidence()).as("the first address the CA would try").contains("[::1]:" + closed);
     }
 }

@@ -124,7 +124,7 @@ class CertificateManagerTest {
         assertThat(manager("a.test,www.a.test").anyDue()).isTrue();
         manager.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> told.contains("issued a.test"));
-        assertThat(store.certificates.get("a.test").dnsNames()).containsExactly("a.test", "www.a.test");
+        assertThat(store.certificates.get("a.test").names()).containsExactly("a.test", "www.a.test");
         assertThat(live.lookup("www.a.test")).containsSame(store.certificates.get("a.test"));
         assertThat(manager.status().get(0).nextReason()).isEqualTo(RenewalPolicy.LIFETIME);
         assertThat(manager.status().get(0).failures()).isZero();

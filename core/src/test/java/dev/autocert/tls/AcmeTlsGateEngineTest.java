@@ -84,7 +84,7 @@ class AcmeTlsGateEngineTest {
     /** A server engine as Tomcat builds it: the container's ALPN list on a gated engine. */
     private SSLEngine server(String... containerAlpn) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new AutocertKeyManager(null, live, board, null)}, null, null);
+        context.init(new KeyManager[] {new AutocertKeyManager(null, live, board, null, null)}, null, null);
         SSLEngine engine = new AcmeTlsGateEngine(context.createSSLEngine(), board, CONNECTOR_ALPN);
         engine.setUseClientMode(false);
         SSLParameters parameters = engine.getSSLParameters();

@@ -57,12 +57,28 @@ class AutocertKeyManagerEngineTest {
         assertThatThrownBy(() -> handshake(server, protocol, "unknown.test")).isInstanceOf(SSLHandshakeException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void withoutSniAnEngineServesTheFirstManagedAddress(String protocol) throws Exception {
+        CertifiedKey address = SelfSigned.temporary(List.of("::1", "127.0.0.1"), KeyType.EC256);
+        live.install(address);
+        live.install(SelfSigned.temporary(List.of("a.test"), KeyType.EC256));
+        // an engine does not know the address a connection arrived on: the first managed address's certificate
+        SSLContext server = serverContext(TlsTestSupport.delegate(), "::1");
+        assertThat(handshake(server, protocol, null).leaf()).isEqualTo(address.leaf());
+        assertThat(CertifiedKey.names(handshake(server, protocol, "a.test").leaf())).containsExactly("a.test");
+    }
+
     private record Handshake(X509Certificate leaf, String alpn) {
     }
 
     private SSLContext serverContext(X509ExtendedKeyManager delegate) throws Exception {
+        return serverContext(delegate, null);
+    }
+
+    private SSLContext serverContext(X509ExtendedKeyManager delegate, String addressName) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board, null)}, null, null);
+        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board, null, addressName)}, null, null);
         return ctx;
     }
 

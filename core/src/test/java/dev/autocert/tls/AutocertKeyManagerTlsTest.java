@@ -92,7 +92,7 @@ class AutocertKeyManagerTlsTest {
         assertThat(h.alpn()).isEqualTo(AutocertKeyManager.ACME_TLS_1);
         assertThat(h.leaf()).isNotEqualTo(aTest.leaf());
         SelfSignedTest.assertAcmeIdentifier(h.leaf(), "token.thumb");
-        assertThat(new CertifiedKey(aTest.key(), List.of(h.leaf())).dnsNames()).containsExactly("a.test");
+        assertThat(new CertifiedKey(aTest.key(), List.of(h.leaf())).names()).containsExactly("a.test");
         // the same name without acme-tls/1 still gets the live certificate
         assertThat(handshake(protocol, "a.test", "http/1.1").leaf()).isEqualTo(aTest.leaf());
     }
@@ -132,7 +132,7 @@ class AutocertKeyManagerTlsTest {
         start(TlsTestSupport.delegate());
         Handshake h = handshake(protocol, name);
         assertThat(h.leaf()).isEqualTo(challenge.leaf());
-        assertThat(new CertifiedKey(aTest.key(), List.of(h.leaf())).dnsNames()).containsExactly(name);
+        assertThat(new CertifiedKey(aTest.key(), List.of(h.leaf())).names()).containsExactly(name);
 
         String unknown = SelfSigned.tlsSni01Name("another.thumb");
         assertThatThrownBy(() -> handshake(protocol, unknown)).isInstanceOf(SSLHandshakeException.class);
@@ -172,6 +172,39 @@ class AutocertKeyManagerTlsTest {
         assertThatThrownBy(() -> handshake(protocol, "y.x.a.test")).isInstanceOf(SSLHandshakeException.class);
     }
 
+    // (g) IP addresses: clients connecting to an address send no SNI
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void withoutSniTheCertificateOfTheAddressTheConnectionArrivedOnIsServed(String protocol) throws Exception {
+        CertifiedKey loopback = SelfSigned.temporary(List.of("127.0.0.1"), KeyType.EC256);
+        CertifiedKey other = SelfSigned.temporary(List.of("192.0.2.1", "2001:db8::1"), KeyType.EC256);
+        live.install(loopback);
+        live.install(other);
+        CertifiedKey own = SelfSigned.temporary(List.of("own.test"), KeyType.EC256);
+        // the first address listed is another one, and a default name and a delegate exist: the socket's address wins
+        start(TlsTestSupport.delegate(own), "a.test", "192.0.2.1");
+        assertThat(handshake(protocol, null).leaf()).isEqualTo(loopback.leaf());
+        assertThat(new CertifiedKey(loopback.key(), List.of(handshake(protocol, null).leaf())).names()).containsExactly("127.0.0.1");
+        // a client that sends the address as SNI anyway (RFC 6066 forbids it, some do) gets it too
+        assertThat(handshake(protocol, "127.0.0.1").leaf()).isEqualTo(loopback.leaf());
+        // SNI still decides for names
+        assertThat(handshake(protocol, "a.test").leaf()).isEqualTo(aTest.leaf());
+        assertThat(handshake(protocol, "own.test").leaf()).isEqualTo(own.leaf());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void withoutSniAnUnmanagedArrivalAddressGetsTheFirstManagedAddress(String protocol) throws Exception {
+        CertifiedKey other = SelfSigned.temporary(List.of("192.0.2.1"), KeyType.EC256);
+        live.install(other);
+        start(TlsTestSupport.delegate(), "a.test", "192.0.2.1");
+        assertThat(handshake(protocol, null).leaf()).isEqualTo(other.leaf());
+        // without a managed address, the default name as before
+        start(TlsTestSupport.delegate(), "a.test", null);
+        assertThat(handshake(protocol, null).leaf()).isEqualTo(aTest.leaf());
+    }
+
     // --- plumbing ------------------------------------------------------------------------------
 
     private record Handshake(X509Certificate leaf, String protocol, String alpn) {
@@ -182,8 +215,15 @@ class AutocertKeyManagerTlsTest {
     }
 
     private void start(X509ExtendedKeyManager delegate, String defaultName) throws Exception {
+        start(delegate, defaultName, null);
+    }
+
+    private void start(X509ExtendedKeyManager delegate, String defaultName, String addressName) throws Exception {
+        if (server != null) {
+            server.close();
+        }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board, defaultName)}, null, null);
+        ctx.init(new KeyManager[] {new AutocertKeyManager(delegate, live, board, defaultName, addressName)}, null, null);
         server = new TlsServer(ctx);
     }
 

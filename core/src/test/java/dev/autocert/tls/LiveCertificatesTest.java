@@ -77,7 +77,7 @@ class LiveCertificatesTest {
     @Test
     void replacedAliasStaysResolvable() {
         LiveCertificates live = new LiveCertificates();
-        AutocertKeyManager km = new AutocertKeyManager(null, live, new ChallengeBoard(), null);
+        AutocertKeyManager km = new AutocertKeyManager(null, live, new ChallengeBoard(), null, null);
         CertifiedKey old = cert("a.test");
         live.install(old);
         String oldAlias = live.entry("a.test").alias();

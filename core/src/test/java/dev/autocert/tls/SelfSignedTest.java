@@ -31,20 +31,37 @@ class SelfSignedTest {
     @Test
     void tlsSni01CertificateNamesTheAcmeInvalidName() {
         CertifiedKey c = SelfSigned.tlsSni01("token.thumb");
-        assertThat(c.dnsNames()).containsExactly(SelfSigned.tlsSni01Name("token.thumb"));
+        assertThat(c.names()).containsExactly(SelfSigned.tlsSni01Name("token.thumb"));
     }
 
     @Test
     void tlsAlpn01Certificate() throws Exception {
         CertifiedKey c = SelfSigned.tlsAlpn01("a.test", "token.thumb");
         assertAcmeIdentifier(c.leaf(), "token.thumb");
-        assertThat(c.dnsNames()).containsExactly("a.test");
+        assertThat(c.names()).containsExactly("a.test");
+    }
+
+    @Test
+    void tlsAlpn01CertificateOfAnAddressHasItAsIpSan() throws Exception {
+        for (String address : List.of("127.0.0.1", "2001:db8::1")) {
+            CertifiedKey c = SelfSigned.tlsAlpn01(address, "token.thumb");
+            assertAcmeIdentifier(c.leaf(), "token.thumb");
+            // RFC 8738 §6: the address as an iPAddress SAN (tag 7), no DNS name
+            assertThat(c.leaf().getSubjectAlternativeNames().stream().map(san -> (Object) san.get(0)).toList()).containsExactly(7);
+            assertThat(c.names()).containsExactly(address);
+        }
+    }
+
+    @Test
+    void temporaryCertificateForNamesAndAddresses() {
+        CertifiedKey c = SelfSigned.temporary(List.of("a.test", "::1", "192.0.2.1"), KeyType.EC256);
+        assertThat(c.names()).containsExactly("a.test", "::1", "192.0.2.1");
     }
 
     @Test
     void temporaryCertificate() throws Exception {
         CertifiedKey c = SelfSigned.temporary(List.of("a.test", "b.test"), KeyType.RSA2048);
-        assertThat(c.dnsNames()).containsExactly("a.test", "b.test");
+        assertThat(c.names()).containsExactly("a.test", "b.test");
         assertThat(c.key().getAlgorithm()).isEqualTo("RSA");
         assertThat(c.leaf().getSubjectX500Principal().getName()).isEqualTo("CN=Autocert temporary certificate");
         c.leaf().verify(c.leaf().getPublicKey());

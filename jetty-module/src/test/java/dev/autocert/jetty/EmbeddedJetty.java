@@ -1,6 +1,7 @@
 package dev.autocert.jetty;
 
 import dev.autocert.testkit.FreePorts;
+import dev.autocert.testkit.Pebble;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -23,16 +24,16 @@ import java.util.function.Consumer;
  * An embedded Jetty 12 as an application would build it: an HTTP connector and a TLS connector with
  * ALPN (h2, http/1.1) whose SslContextFactory has no keystore, an application handler answering
  * "hello from the app", and Autocert installed with {@link JettyAutocert#install}. Both connectors bind
- * 127.0.0.1. The CA URL points at a closed port: these tests never issue, they drive the challenge board
- * and the certificate events directly.
+ * 127.0.0.1. In {@link #settings()} the CA URL points at a closed port: those tests never issue, they drive the
+ * challenge board and the certificate events directly; ITs point it at Pebble.
  */
 final class EmbeddedJetty implements AutoCloseable {
 
     static final String BODY = "hello from the app";
 
     final Server server = new Server();
-    final int httpPort = FreePorts.take();
-    final int httpsPort = FreePorts.take();
+    final int httpPort;
+    final int httpsPort;
     final SslContextFactory.Server tls;
     final JettyAutocert autocert;
 
@@ -46,8 +47,21 @@ final class EmbeddedJetty implements AutoCloseable {
         return s;
     }
 
+    /** {@link #settings()} issuing from {@code pebble}. */
+    static Map<String, String> settings(Pebble pebble) {
+        Map<String, String> s = settings();
+        s.put("directory", pebble.directoryUrl());
+        s.put("caTrust", pebble.caTrustPem().toString());
+        return s;
+    }
+
     EmbeddedJetty(Map<String, String> settings, Path storage) throws Exception {
         this(settings, storage, false, tls -> { }, null, server -> { });
+    }
+
+    /** On the ports a CA was told to validate on. */
+    EmbeddedJetty(Map<String, String> settings, Path storage, int httpPort, int httpsPort) throws Exception {
+        this(settings, storage, false, tls -> { }, null, server -> { }, httpPort, httpsPort);
     }
 
     /** @param serverSetup what the application adds to its Server before Autocert is installed, e.g. a LoginService bean */
@@ -67,6 +81,13 @@ final class EmbeddedJetty implements AutoCloseable {
 
     private EmbeddedJetty(Map<String, String> settings, Path storage, boolean proxyProtocol, Consumer<SslContextFactory.Server> tlsSetup,
                           String toldAutocert, Consumer<Server> serverSetup) throws Exception {
+        this(settings, storage, proxyProtocol, tlsSetup, toldAutocert, serverSetup, FreePorts.take(), FreePorts.take());
+    }
+
+    private EmbeddedJetty(Map<String, String> settings, Path storage, boolean proxyProtocol, Consumer<SslContextFactory.Server> tlsSetup,
+                          String toldAutocert, Consumer<Server> serverSetup, int httpPort, int httpsPort) throws Exception {
+        this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
         ServerConnector http = new ServerConnector(server, new HttpConnectionFactory());
         http.setHost("127.0.0.1");
         http.setPort(httpPort);

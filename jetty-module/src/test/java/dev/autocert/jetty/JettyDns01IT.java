@@ -31,11 +31,9 @@ class JettyDns01IT {
         try (Bind bind = Bind.builder().zone("jwild.test").workDir(dir.resolve("bind")).start();
              Pebble pebble = Pebble.builder().httpPort(FreePorts.take()).tlsPort(FreePorts.take())
                      .dnsServer(bind.address()).workDir(dir.resolve("pebble")).start()) {
-            Map<String, String> settings = EmbeddedJetty.settings();
+            Map<String, String> settings = EmbeddedJetty.settings(pebble);
             settings.put("domains", "*.jwild.test,jwild.test");
             settings.put("challenges", "dns-01");
-            settings.put("directory", pebble.directoryUrl());
-            settings.put("caTrust", pebble.caTrustPem().toString());
             settings.put("retryDelay", "2s");
             settings.put("rfc2136Server", bind.address());
             settings.put("rfc2136TsigKeyName", bind.keyName());

@@ -49,7 +49,7 @@ class PlaceholderKeystoreTest {
         assertThat(ks.getKey("autocert", "s3cret".toCharArray())).isInstanceOf(PrivateKey.class);
         X509Certificate cert = (X509Certificate) ks.getCertificate("autocert");
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=Autocert placeholder");
-        assertThat(CertifiedKey.dnsNames(cert)).containsExactly("a.test", "www.a.test");
+        assertThat(CertifiedKey.names(cert)).containsExactly("a.test", "www.a.test");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         try (var left = Files.list(file.getParent())) {
             assertThat(left).as("no temporary files left").containsExactly(file);
@@ -63,7 +63,7 @@ class PlaceholderKeystoreTest {
         assertThat(run(env, "placeholder")).isZero();
 
         X509Certificate cert = (X509Certificate) load(dir.resolve("conf/c.p12"), "fromEnv1").getCertificate("autocert");
-        assertThat(CertifiedKey.dnsNames(cert)).containsExactly("env.test");
+        assertThat(CertifiedKey.names(cert)).containsExactly("env.test");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Wrote placeholder keystore " + dir.resolve("conf/c.p12"));
     }
 

@@ -107,7 +107,26 @@ public final class TlsProbe {
             }
         }
         cmd.add("-showcerts");
+        return run(cmd);
+    }
 
+    /**
+     * What a client connecting to an IP address does: {@code openssl s_client -connect address:port -noservername
+     * -verify_ip address -CAfile rootsPem -verify_return_error -showcerts}, no SNI (RFC 6066 has none for addresses),
+     * the chain verified against {@code rootsPem} only and the leaf required to name {@code address} as an IP SAN.
+     *
+     * @param address an IPv4 or IPv6 literal, without brackets
+     * @return the result; {@link OpensslResult#handshakeOk()} only when the chain verified and names the address
+     */
+    public static OpensslResult opensslVerifyIp(String address, int port, Path rootsPem) {
+        String connect = address.contains(":") ? "[" + address + "]:" + port : address + ":" + port;
+        OpensslResult r = run(List.of("openssl", "s_client", "-connect", connect, "-noservername", "-verify_ip", address,
+                "-CAfile", rootsPem.toString(), "-verify_return_error", "-showcerts"));
+        boolean verified = r.handshakeOk() && r.output().contains("Verify return code: 0 (ok)");
+        return new OpensslResult(verified, r.chain(), r.alpn(), r.protocol(), r.output());
+    }
+
+    private static OpensslResult run(List<String> cmd) {
         Path out = null;
         try {
             out = Files.createTempFile("autocert-openssl", ".out");

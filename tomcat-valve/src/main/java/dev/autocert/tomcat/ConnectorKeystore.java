@@ -77,7 +77,7 @@ public final class ConnectorKeystore {
                     }
                     if (alias != null && ks.getCertificate(alias) instanceof X509Certificate x) {
                         out.add(new ConnectorKeystore(connector, host.getHostName(), file, type, pw.toCharArray(), alias,
-                                CertifiedKey.dnsNames(x)));
+                                CertifiedKey.names(x)));
                     }
                 } catch (IOException | GeneralSecurityException e) {
                     // a keystore we cannot read stays the user's business; the key manager still serves SNI clients

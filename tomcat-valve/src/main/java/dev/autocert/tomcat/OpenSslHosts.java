@@ -89,14 +89,16 @@ final class OpenSslHosts {
         Object defaultName = connector.getProperty("defaultSSLHostConfigName");
         String defaultHost = defaultName == null ? DEFAULT_HOST : defaultName.toString().toLowerCase(Locale.ROOT);
         SSLHostConfig fallback = existing.get(defaultHost);
-        Path first = files.get(specs.get(0).name());
+        // clients without SNI: those connecting to an address get its certificate, others the first
+        Path first = files.get(config.firstAddress().flatMap(address -> specs.stream()
+                .filter(spec -> spec.domains().contains(address)).findFirst()).orElse(specs.get(0)).name());
         if (fallback == null) {
             fallback = new SSLHostConfig();
             fallback.setHostName(defaultHost);
             readFrom(fallback, first, config.keystorePassword());
             connector.addSslHostConfig(fallback);
         } else if (fallback.getCertificates().stream().noneMatch(c -> first.toString().equals(c.getCertificateKeystoreFile()))) {
-            // clients without SNI get the first managed certificate, not the one server.xml named
+            // clients without SNI get a managed certificate, not the one server.xml named
             fallback.getCertificates().clear();
             readFrom(fallback, first, config.keystorePassword());
         }

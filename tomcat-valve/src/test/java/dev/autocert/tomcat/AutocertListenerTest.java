@@ -200,7 +200,7 @@ class AutocertListenerTest {
         // each keystore holds that certificate's placeholder (0600, through the one keystore writer) until it is issued
         CertifiedKey b = Keystores.read(Files.readAllBytes(Path.of(files.get("b.test"))), Keystores.PKCS12,
                 FileStore.KEYSTORE_ALIAS, "changeit".toCharArray());
-        assertThat(CertifiedKey.dnsNames(b.leaf())).containsExactly("b.test");
+        assertThat(CertifiedKey.names(b.leaf())).containsExactly("b.test");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(files.get("b.test"))))).isEqualTo("rw-------");
     }
 

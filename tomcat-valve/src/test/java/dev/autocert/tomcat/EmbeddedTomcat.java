@@ -11,16 +11,21 @@ import org.apache.catalina.startup.Tomcat;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** An embedded Tomcat with an HTTP connector on 127.0.0.1 and a ROOT context answering "hello". */
+/** An embedded Tomcat with an HTTP connector (on 127.0.0.1 unless told) and a ROOT context answering "hello". */
 final class EmbeddedTomcat implements AutoCloseable {
 
     final Tomcat tomcat = new Tomcat();
 
     EmbeddedTomcat(Path baseDir, int httpPort, AutocertListener listener) {
+        this(baseDir, "127.0.0.1", httpPort, listener);
+    }
+
+    /** @param address the HTTP connector's address, e.g. {@code ::1} */
+    EmbeddedTomcat(Path baseDir, String address, int httpPort, AutocertListener listener) {
         tomcat.setBaseDir(baseDir.toString());
         Connector http = new Connector();
         http.setPort(httpPort);
-        http.setProperty("address", "127.0.0.1");
+        http.setProperty("address", address);
         tomcat.getService().addConnector(http);
         if (listener != null) {
             tomcat.getServer().addLifecycleListener(listener);

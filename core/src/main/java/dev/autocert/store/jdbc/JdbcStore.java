@@ -220,7 +220,7 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
                     + " private_key = EXCLUDED.private_key, chain = EXCLUDED.chain, serial = EXCLUDED.serial,"
                     + " domains = EXCLUDED.domains, not_before = EXCLUDED.not_before, not_after = EXCLUDED.not_after,"
                     + " saved_by = EXCLUDED.saved_by, saved_at = now() WHERE autocert_certificates.serial <> EXCLUDED.serial",
-                    name, sealed, Pem.certificates(certificate.chain()), serial, String.join(",", certificate.dnsNames()),
+                    name, sealed, Pem.certificates(certificate.chain()), serial, String.join(",", certificate.names()),
                     Timestamp.from(certificate.notBefore()), Timestamp.from(certificate.notAfter()), nodeId);
             if (changed > 0) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
