@@ -92,11 +92,13 @@ public final class TomcatInstall {
         }
         autocert = store == null ? Autocert.create(config, answerable, new GlobalResources(server))
                 : Autocert.create(config, answerable, store);
-        if (store == null && config.storageDataSource().isPresent()) {
+        boolean namedLater = store == null && config.storageDataSource().isPresent();
+        if (namedLater) {
             // the global DataSource exists once the server starts, before its connectors accept connections
             server.addLifecycleListener(event -> {
                 if (Lifecycle.CONFIGURE_START_EVENT.equals(event.getType())) {
                     autocert.loadStored();
+                    autocert.prepare();
                 }
             });
         } else {
@@ -128,7 +130,9 @@ public final class TomcatInstall {
             }
         }
         connectors.forEach(autocert::addConnector);
-        autocert.prepare(); // account ready while Tomcat starts
+        if (!namedLater) {
+            autocert.prepare(); // account ready while Tomcat starts
+        }
         autocert.addListener(new Events());
         log.info(sm.getString("listener.started", config.certificates().size(), config.directories(), config.storage(),
                 autocert.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
