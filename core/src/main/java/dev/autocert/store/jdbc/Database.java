@@ -104,7 +104,8 @@ final class Database implements AutoCloseable {
     Connection open() throws SQLException {
         if (lookup != null) {
             String user = properties.getProperty("user");
-            return user == null ? dataSource().getConnection() : dataSource().getConnection(user, properties.getProperty("password"));
+            DataSource ds = dataSource();
+            return user == null ? ds.getConnection() : ds.getConnection(user, properties.getProperty("password"));
         }
         Driver driver = driver();
         Connection c = driver.connect(url, properties);
