@@ -25,6 +25,8 @@ EXTRA_BENCHES+=(issuance)
 # Pebble 2.4 of the peer baselines (lego then waits its fixed 5 s). ISSUANCE_RETRY_AFTER=1 shows the other case.
 IB_RETRY_AFTER="${ISSUANCE_RETRY_AFTER:-0}"
 IB_POLL_INTERVAL="${ISSUANCE_POLL_INTERVAL:-0.02}"
+# more attributes of Autocert's <Listener>, e.g. ISSUANCE_LISTENER_EXTRA='maxConcurrentOrders="8"' to try a setting
+IB_LISTENER_EXTRA="${ISSUANCE_LISTENER_EXTRA:-}"
 IB_SETUP_DONE=0
 
 prereq_issuance() {
@@ -44,7 +46,7 @@ ib_prereq() {   # what issuance and coldstart both need: python3, openssl, curl,
     fi
     if ! ib_tomcat_home >/dev/null; then
         log "Tomcat 11 distribution not unpacked: mvnw -o -pl tomcat-valve dependency:unpack@unpack-tomcat"
-        (cd "$ROOT" && ./mvnw -B -ntp -q -o -pl tomcat-valve dependency:unpack@unpack-tomcat >&2) \
+        (cd "$ROOT" && { ./mvnw -B -ntp -q -o -pl tomcat-valve dependency:unpack@unpack-tomcat || ./mvnw -B -ntp -q -pl tomcat-valve dependency:unpack@unpack-tomcat; } >&2) \
             || { echo "issuance: cannot unpack Tomcat 11 (is its tarball in the local Maven repository?): ./mvnw -B -ntp -pl tomcat-valve dependency:unpack@unpack-tomcat" >&2; exit 1; }
         ib_tomcat_home >/dev/null || { echo "issuance: no tomcat-valve/target/dist/apache-tomcat-11.*" >&2; exit 1; }
     fi
@@ -498,7 +500,7 @@ ib_issue_autocert() {   # ib_issue_autocert N ROUND NAMES
     local n="$1" r="$2" names="$3" cfg="autocert-$1"
     local base="$IBW/$cfg-r$r" console="$LOGS/issuance-$cfg-r$r.log" busy ca0 ca1 m0 m1 tc rss
     local first last wall cli b fails=0 started obtaining note renew_s="" renew_note="" cut=""
-    ib_tomcat_base "$base" "$IB_HTTP_PORT" "<Listener className=\"dev.autocert.tomcat.AutocertListener\" domains=\"${names//,/;}\" email=\"bench@example.test\" acceptTerms=\"true\" directory=\"$IB_DIRECTORY\" caTrust=\"$IB_CA\" httpsPort=\"$IB_HTTPS_PORT\" httpsAddress=\"127.0.0.1\" dnsResolver=\"127.0.0.1:$IB_DNS_PORT\" httpChallengePort=\"$IB_HTTP_PORT\"/>" ""
+    ib_tomcat_base "$base" "$IB_HTTP_PORT" "<Listener className=\"dev.autocert.tomcat.AutocertListener\" domains=\"${names//,/;}\" email=\"bench@example.test\" acceptTerms=\"true\" directory=\"$IB_DIRECTORY\" caTrust=\"$IB_CA\" httpsPort=\"$IB_HTTPS_PORT\" httpsAddress=\"127.0.0.1\" dnsResolver=\"127.0.0.1:$IB_DNS_PORT\" httpChallengePort=\"$IB_HTTP_PORT\"${IB_LISTENER_EXTRA:+ $IB_LISTENER_EXTRA}/>" ""
     cp "$IB_JAR" "$base/lib/"
     busy="$(wait_quiet)"
     ib_poll_start "$base/poll-a.out" --port "$IB_HTTPS_PORT" --names "$names" --cafile "$IB_ROOTS" \
