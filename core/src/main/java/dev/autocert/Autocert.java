@@ -14,8 +14,10 @@ import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.CertificateAuthority;
 import dev.autocert.config.CertificateSpec;
 import dev.autocert.config.ChallengeType;
+import dev.autocert.config.OnDemandSettings;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
+import dev.autocert.ondemand.OnDemandGate;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateManager;
 import dev.autocert.renew.CertificateSource;
@@ -34,6 +36,7 @@ import dev.autocert.tls.SelfSigned;
 import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -42,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -56,6 +60,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * }</pre>
  */
 public final class Autocert implements AutoCloseable {
+
+    /** The name of the self-signed default certificate of an on-demand instance without {@code domains}. */
+    public static final String DEFAULT_NAME = "autocert-default.invalid";
+    private static final CertificateSpec DEFAULT_SPEC = new CertificateSpec(List.of(DEFAULT_NAME));
 
     private final AutocertConfig config;
     private final ChallengeBoard board = new ChallengeBoard();
@@ -75,6 +83,8 @@ public final class Autocert implements AutoCloseable {
     private final boolean ownsStore;
     /** Whether the cluster's change feed was started. */
     private final AtomicBoolean watching = new AtomicBoolean();
+    /** Obtains certificates for unknown names at their first handshake; {@code null} without {@code onDemand}. */
+    private final @Nullable OnDemandGate onDemand;
 
     private Autocert(AutocertConfig config, Set<ChallengeType> answerable, Store store, boolean ownsStore) {
         this.config = config;
@@ -106,6 +116,7 @@ public final class Autocert implements AutoCloseable {
                 ? new Http01Responder(board, new AccountThumbprint(store, config.directory())::current)
                 : new Http01Responder(board);
         this.manager = new CertificateManager(config, store, sources, live);
+        this.onDemand = config.onDemand().enabled() ? new OnDemandGate(config.onDemand(), manager, Clock.systemUTC()) : null;
         this.hooks = new HookCommands(config, store);
         if (hooks.any()) {
             manager.addListener(hooks);
@@ -198,7 +209,33 @@ public final class Autocert implements AutoCloseable {
      * @return a key manager like {@link #keyManager(X509ExtendedKeyManager)} with that default
      */
     public AutocertKeyManager keyManager(@Nullable X509ExtendedKeyManager delegate, @Nullable String defaultName) {
-        return new AutocertKeyManager(delegate, live, board, defaultName, config.firstAddress().orElse(null));
+        return new AutocertKeyManager(delegate, live, board, defaultName, config.firstAddress().orElse(null), onDemand,
+                config.onDemand().refused() == OnDemandSettings.Refused.FAIL);
+    }
+
+    /**
+     * Approves names for on-demand certificates in code ({@code onDemand}), e.g. against the application's table of
+     * its customers' domains. Called on the first handshake for a name nothing covers, and again before each renewal
+     * of its certificate; it must be quick (it holds that handshake) and may be called concurrently. A name it refuses
+     * still goes to {@code onDemandAllow} and {@code onDemandAsk} when they are set.
+     *
+     * @param approval {@code true} for a name to obtain a certificate for
+     * @throws IllegalStateException when {@code onDemand} is not on
+     */
+    public void approveOnDemand(Predicate<String> approval) {
+        if (onDemand == null) {
+            throw new IllegalStateException("onDemand is off: set onDemand=\"true\" to approve names on demand");
+        }
+        onDemand.approveWith(approval);
+    }
+
+    /**
+     * @return the certificate a connector that needs one before the first handshake starts with, and handshakes for
+     *         names nothing covers get: the first of {@code domains}, or with {@code onDemand} and no {@code domains} a
+     *         self-signed one for the name {@value #DEFAULT_NAME}
+     */
+    public CertificateSpec defaultCertificate() {
+        return config.certificates().isEmpty() ? DEFAULT_SPEC : config.certificates().get(0);
     }
 
     /** @param listener told when a certificate goes live or an attempt fails */
@@ -220,6 +257,10 @@ public final class Autocert implements AutoCloseable {
      * store.
      */
     public void start() {
+        if (onDemand != null && !onDemand.canApprove()) {
+            throw new IllegalStateException("onDemand is on, but nothing approves a name: set onDemandAsk or onDemandAllow,"
+                    + " or register a predicate with Autocert.approveOnDemand before start");
+        }
         manager.start();
         if (cluster != null && watching.compareAndSet(false, true)) {
             cluster.watch(manager::adoptStored);
@@ -286,10 +327,11 @@ public final class Autocert implements AutoCloseable {
     /**
      * When a certificate is due (after {@link #loadStored}), connects to the CA and logs in on a thread of its
      * own, so the first order finds the account ready. For adapters that can call it while their container
-     * is still starting; without a due certificate the CA is not contacted at all.
+     * is still starting; without a due certificate the CA is not contacted at all, unless {@code onDemand} is on
+     * (the first handshake for a new name then finds the account ready).
      */
     public void prepare() {
-        if (!manager.anyDue()) {
+        if (!manager.anyDue() && onDemand == null) {
             return;
         }
         Thread t = new Thread(issuers.get(0)::prepare, "autocert-prepare");
@@ -329,10 +371,12 @@ public final class Autocert implements AutoCloseable {
     /**
      * Serves a temporary self-signed certificate for every managed certificate that serves nothing yet (call
      * after {@link #loadStored}), so a TLS connector starts and completes handshakes before the first
-     * issuance; the issued certificate replaces it on the next handshake. Status and JMX never show it.
+     * issuance; the issued certificate replaces it on the next handshake. Status and JMX never show it. With
+     * {@code onDemand} and no {@code domains}, the {@linkplain #defaultCertificate() default certificate} is the only one.
      */
     public void servePlaceholders() {
         config.certificates().forEach(this::serving);
+        serving(defaultCertificate());
     }
 
     /**

@@ -66,9 +66,11 @@ public final class AutocertConfig {
     private final String statusPath;
     private final String statusRole;
     private final DnsSettings dns;
+    private final OnDemandSettings onDemand;
 
-    private AutocertConfig(Map<Setting, String> s, Path defaultStorage) throws ConfigException {
-        certificates = parseDomains(Setting.DOMAINS.valueIn(s));
+    private AutocertConfig(Map<Setting, String> s, Path defaultStorage, boolean fromAdapter) throws ConfigException {
+        onDemand = OnDemandSettings.parse(s, fromAdapter);
+        certificates = onDemand.enabled() && !s.containsKey(Setting.DOMAINS) ? List.of() : parseDomains(Setting.DOMAINS.valueIn(s));
         authorities = authorities(parseDirectories(Setting.DIRECTORY.valueIn(s)), s.get(Setting.EAB_KID), s.get(Setting.EAB_HMAC_KEY));
         caFailoverAfter = Checks.count(Setting.CA_FAILOVER_AFTER, Setting.CA_FAILOVER_AFTER.valueIn(s));
         caFailoverAfterGiven = s.containsKey(Setting.CA_FAILOVER_AFTER);
@@ -183,7 +185,7 @@ public final class AutocertConfig {
         for (Map.Entry<Setting, String> e : given.entrySet()) {
             e.getKey().check(e.getValue());
         }
-        return new AutocertConfig(given, defaultStorage);
+        return new AutocertConfig(given, defaultStorage, adapter != null);
     }
 
     /** @param value {@code domains}, or {@code null} when not given */
@@ -472,7 +474,7 @@ public final class AutocertConfig {
         return value;
     }
 
-    /** @return the certificates to manage, in the order given */
+    /** @return the certificates to manage, in the order given; empty only with {@code onDemand} and no {@code domains} */
     public List<CertificateSpec> certificates() {
         return certificates;
     }
@@ -654,6 +656,11 @@ public final class AutocertConfig {
                     + adapter.nameOf(Setting.DIRECTORY) + ", separated by ',', e.g. letsencrypt,https://acme.zerossl.com/v2/DV90");
         }
         return out;
+    }
+
+    /** @return the on-demand settings; {@link OnDemandSettings#enabled()} tells whether certificates are obtained at handshakes */
+    public OnDemandSettings onDemand() {
+        return onDemand;
     }
 
     /** @return the DNS-01 settings; {@link DnsSettings#enabled()} tells whether a publisher is configured */

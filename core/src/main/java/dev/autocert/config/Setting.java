@@ -116,7 +116,29 @@ public enum Setting {
                     + " off when not set."),
     STATUS_ROLE("statusRole", Checks::text, null, "autocert-status",
             "Role whose users may read the status from elsewhere too, over HTTPS with Basic credentials: of the Engine's"
-                    + " Realm (Tomcat), the Server's LoginService (Jetty), the webapp's realm (WAR).");
+                    + " Realm (Tomcat), the Server's LoginService (Jetty), the webapp's realm (WAR)."),
+    ON_DEMAND("onDemand", Checks::bool, "false", null,
+            "Obtain a certificate at the first handshake for a name domains does not list, once onDemandAsk or"
+                    + " onDemandAllow approves it; domains becomes optional.", Adapter.TOMCAT, Adapter.JETTY),
+    ON_DEMAND_ASK("onDemandAsk", (s, v) -> OnDemandSettings.parseAsk(v), null, "http://127.0.0.1:8080/allow-domain",
+            "On-demand: URL asked GET ?domain=<name> before a new name is ordered; 200 approves, any other answer or a"
+                    + " timeout refuses.", Adapter.TOMCAT, Adapter.JETTY),
+    ON_DEMAND_ALLOW("onDemandAllow", (s, v) -> OnDemandSettings.parseAllow(v), null, "*.customers.example.com,shop.example.org",
+            "On-demand: names approved without asking, separated by ','; *.name approves one more label.",
+            Adapter.TOMCAT, Adapter.JETTY),
+    ON_DEMAND_RATE("onDemandRate", Checks::count, "10", null,
+            "On-demand: new certificates ordered per minute at most; names beyond it are refused for now.",
+            Adapter.TOMCAT, Adapter.JETTY),
+    ON_DEMAND_MAX("onDemandMax", Checks::count, "1000", null,
+            "On-demand: certificates obtained on demand in total at most.", Adapter.TOMCAT, Adapter.JETTY),
+    ON_DEMAND_REFUSED_CACHE("onDemandRefusedCache", Checks::duration, "10m", null,
+            "On-demand: how long a refused name is refused again without asking.", Adapter.TOMCAT, Adapter.JETTY),
+    ON_DEMAND_WAIT("onDemandWait", Checks::duration, "10s", null,
+            "On-demand: how long the first handshake for an approved name waits for its certificate; it fails after"
+                    + " that while the issuance goes on.", Adapter.TOMCAT, Adapter.JETTY),
+    ON_DEMAND_REFUSED("onDemandRefused", (s, v) -> OnDemandSettings.parseRefused(v), "default", null,
+            "On-demand: what a handshake for a refused name gets: default (the default certificate) or fail (a TLS"
+                    + " alert).", Adapter.TOMCAT, Adapter.JETTY);
 
     private final String key;
     private final ValueCheck check;

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Keeps every configured certificate issued, stored, served and renewed. Each certificate has its
@@ -64,13 +66,23 @@ public final class CertificateManager implements AutoCloseable {
     private final Backoff backoff;
     private final Clock clock;
     private final List<CertificateEvents> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, Managed> managed = new LinkedHashMap<>();
+    /** Every managed certificate by name; replaced, never changed, when an on-demand one is added (under {@link #adding}). */
+    private volatile Map<String, Managed> managed = Map.of();
+    private final Object adding = new Object();
+    /** Asked before an on-demand certificate is renewed; {@code null}: renewed like a listed one. */
+    private volatile @Nullable Predicate<String> renewalApproval;
     /** Set by start, cleared by close (both synchronized); read by the schedules under their certificate's lock. */
     private volatile ScheduledExecutorService executor;
 
     /** Mutable state of one certificate; guarded by its own monitor. */
     private static final class Managed {
         final CertificateSpec spec;
+        /** Obtained at a handshake ({@code onDemand}), not listed in {@code domains}. */
+        final boolean onDemand;
+        /** The next attempt must be approved again first (an on-demand certificate's renewal). */
+        boolean approvalNeeded;
+        /** Approval was refused: no attempt any more; the served certificate stays until it expires. */
+        boolean dropped;
         ScheduleState state = ScheduleState.NOTHING_SERVED;
         Diagnosis lastError;
         RenewalSchedule.Plan next;
@@ -87,8 +99,10 @@ public final class CertificateManager implements AutoCloseable {
         /** The directory of the CA that issued the served certificate, or {@code null} when not known (another node's). */
         @Nullable URI issuedBy;
 
-        Managed(CertificateSpec spec) {
+        Managed(CertificateSpec spec, boolean onDemand, boolean approvalNeeded) {
             this.spec = spec;
+            this.onDemand = onDemand;
+            this.approvalNeeded = approvalNeeded;
         }
     }
 
@@ -115,9 +129,11 @@ public final class CertificateManager implements AutoCloseable {
         this.clock = clock;
         this.policy = new RenewalPolicy(config.renewBefore());
         this.backoff = new Backoff(config.retryDelay());
+        Map<String, Managed> listed = new LinkedHashMap<>();
         for (CertificateSpec spec : config.certificates()) {
-            managed.put(spec.name(), new Managed(spec));
+            listed.put(spec.name(), new Managed(spec, false, false));
         }
+        managed = listed;
     }
 
     /** @param listener told about installs and failures */
@@ -132,24 +148,114 @@ public final class CertificateManager implements AutoCloseable {
      * @return how many certificates were loaded
      */
     public int loadStored() {
+        if (config.onDemand().enabled()) {
+            addStoredOnDemand();
+        }
         int loaded = 0;
         for (Managed m : managed.values()) {
-            loadRateLimit(m);
-            try {
-                Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
-                if (stored.isPresent()) {
-                    if (install(m, stored.get(), false, null)) {
-                        saveSchedule(m, stored.get());
-                    }
-                    tellInstalled(m, stored.get(), false);
-                    loaded++;
-                    LOG.info("Serving stored certificate for {}, valid until {}", m.spec.domains(), stored.get().notAfter());
-                }
-            } catch (IOException e) {
-                LOG.warn("Cannot load the stored certificate {}: {}", m.spec.name(), e.getMessage());
+            if (loadStored(m)) {
+                loaded++;
             }
         }
         return loaded;
+    }
+
+    /** The on-demand certificates of earlier runs are managed again without asking for approval (until renewal). */
+    private void addStoredOnDemand() {
+        Set<String> names;
+        try {
+            names = store.loadOnDemandNames();
+        } catch (IOException e) {
+            LOG.warn("Cannot read which certificates were obtained on demand; they are obtained again at their next"
+                    + " handshake: {}", e.getMessage());
+            return;
+        }
+        for (String name : names) {
+            add(new Managed(new CertificateSpec(List.of(name)), true, true));
+        }
+    }
+
+    /** @return whether {@code m} was added, i.e. no certificate of that name was managed yet */
+    private boolean add(Managed m) {
+        synchronized (adding) {
+            if (managed.containsKey(m.spec.name())) {
+                return false;
+            }
+            Map<String, Managed> more = new LinkedHashMap<>(managed);
+            more.put(m.spec.name(), m);
+            managed = more;
+            return true;
+        }
+    }
+
+    private boolean loadStored(Managed m) {
+        loadRateLimit(m);
+        try {
+            Optional<CertifiedKey> stored = store.loadCertificate(m.spec.name());
+            if (stored.isPresent()) {
+                if (install(m, stored.get(), false, null)) {
+                    saveSchedule(m, stored.get());
+                }
+                tellInstalled(m, stored.get(), false);
+                LOG.info("Serving stored certificate for {}, valid until {}", m.spec.domains(), stored.get().notAfter());
+                return true;
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot load the stored certificate {}: {}", m.spec.name(), e.getMessage());
+        }
+        return false;
+    }
+
+    /**
+     * Manages a certificate obtained on demand: the one stored under its name is served (another node, or an earlier
+     * run, obtained it), else it is ordered at once once {@link #start()} ran.
+     *
+     * @param spec     a certificate of one name, not listed in {@code domains}
+     * @param approved whether its first attempt was approved already (renewals are approved again)
+     * @return whether a certificate for it is served now
+     */
+    public boolean manageOnDemand(CertificateSpec spec, boolean approved) {
+        Managed m = new Managed(spec, true, !approved);
+        if (!add(m)) {
+            return live.served(spec.name()).isPresent();
+        }
+        boolean served = loadStored(m);
+        synchronized (m) {
+            if (executor != null) {
+                schedule(m, RenewalSchedule.plan(m.state, clock.instant()));
+                scheduleRenewalInfoCheck(m);
+            }
+        }
+        return served;
+    }
+
+    /**
+     * @param name a certificate's name
+     * @return whether a certificate of that name is managed (listed, or obtained on demand)
+     */
+    public boolean manages(String name) {
+        return managed.containsKey(name);
+    }
+
+    /**
+     * @param name a certificate's name
+     * @return whether an issued or stored certificate is served under it
+     */
+    public boolean serves(String name) {
+        return live.served(name).isPresent();
+    }
+
+    /** @return how many certificates obtained on demand are managed, those still being ordered included */
+    public int onDemandCount() {
+        return (int) managed.values().stream().filter(m -> m.onDemand).count();
+    }
+
+    /**
+     * @param approval asked (on the schedule's thread, which it may block) before an on-demand certificate is renewed;
+     *                 {@code false} stops its renewals
+     */
+    public void approveRenewalsWith(Predicate<String> approval) {
+        renewalApproval = approval;
     }
 
     private void loadRateLimit(Managed m) {
@@ -303,14 +409,19 @@ public final class CertificateManager implements AutoCloseable {
     }
 
     private void run(Managed m) {
-        int ca;
-        boolean sameCa;
         synchronized (m) {
             Instant now = clock.instant();
             if (!RenewalSchedule.attemptNow(m.state, now)) {
                 schedule(m, RenewalSchedule.plan(m.state, now)); // woken early by the 12-hour cap, or still rate-limited
                 return;
             }
+        }
+        if (!approvedAgain(m)) {
+            return;
+        }
+        int ca;
+        boolean sameCa;
+        synchronized (m) {
             m.state = m.state.forced(false);
             m.running = true;
             ca = failover.next(m.state.failures());
@@ -324,11 +435,15 @@ public final class CertificateManager implements AutoCloseable {
             // the ARI 'replaces' names a certificate of the CA that issued it: another CA cannot know it
             CertifiedKey issued = sources.get(ca).issue(m.spec, sameCa ? served : null);
             Diagnosis unsaved = save(m, issued);
+            if (m.onDemand && unsaved == null) {
+                saveOnDemand(m, true);
+            }
             boolean wasLimited;
             install(m, issued, true, directory);
             saveSchedule(m, issued);
             synchronized (m) {
                 m.running = false;
+                m.approvalNeeded = m.onDemand;
                 wasLimited = m.state.rateLimitedUntil() != null;
                 m.state = m.state.succeeded();
                 m.lastError = unsaved; // served, but a restart would lose it: status and JMX keep saying so
@@ -349,6 +464,55 @@ public final class CertificateManager implements AutoCloseable {
             synchronized (m) {
                 m.running = false;
             }
+        }
+    }
+
+    /**
+     * An on-demand certificate's renewal asks the approval again; when it refuses, the certificate is served until it
+     * expires and never renewed, and a restart forgets it.
+     *
+     * @return whether the attempt may go on
+     */
+    private boolean approvedAgain(Managed m) {
+        Predicate<String> approval = renewalApproval;
+        synchronized (m) {
+            if (m.dropped) {
+                return false;
+            }
+            if (!m.approvalNeeded || approval == null) {
+                return true;
+            }
+        }
+        boolean approved;
+        try {
+            approved = approval.test(m.spec.name());
+        } catch (RuntimeException e) {
+            approved = true; // an approval that cannot judge does not take a site down
+        }
+        if (approved) {
+            return true;
+        }
+        CertifiedKey served = live.served(m.spec.name()).orElse(null);
+        synchronized (m) {
+            m.dropped = true;
+            m.next = null;
+            if (m.future != null) {
+                m.future.cancel(false);
+            }
+        }
+        saveOnDemand(m, false);
+        LOG.warn("Not renewing the on-demand certificate for {}: its approval now refuses the name;{}", m.spec.domains(),
+                served == null ? " nothing is served for it" : " it is served until it expires at " + served.notAfter());
+        return false;
+    }
+
+    private void saveOnDemand(Managed m, boolean onDemand) {
+        try {
+            store.saveOnDemand(m.spec.name(), onDemand);
+        } catch (IOException e) {
+            LOG.warn("Cannot store that {} is {} an on-demand certificate; a restart may {}: {}", m.spec.name(),
+                    onDemand ? "" : "no longer", onDemand ? "obtain it again at its next handshake" : "serve it again",
+                    e.getMessage());
         }
     }
 

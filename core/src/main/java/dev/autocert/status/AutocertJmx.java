@@ -1,17 +1,22 @@
 package dev.autocert.status;
 
 import dev.autocert.Autocert;
+import dev.autocert.config.CertificateSpec;
 import dev.autocert.diagnose.DiagnosedException;
+import dev.autocert.renew.CertificateEvents;
 import dev.autocert.renew.CertificateStatus;
+import dev.autocert.tls.CertifiedKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -19,9 +24,10 @@ import javax.management.ObjectName;
 
 /**
  * Registers one {@link CertificateMXBean} per managed certificate on the platform MBean server
- * (where Tomcat's and Jetty's own MBeans are), and removes them again on {@link #close()}.
+ * (where Tomcat's and Jetty's own MBeans are), and removes them again on {@link #close()}. A certificate obtained on
+ * demand gets its MBean when it first goes live.
  */
-public final class AutocertJmx implements AutoCloseable {
+public final class AutocertJmx implements AutoCloseable, CertificateEvents {
 
     /** The JMX domain of Autocert's MBeans. */
     public static final String DOMAIN = "dev.autocert";
@@ -29,14 +35,22 @@ public final class AutocertJmx implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutocertJmx.class);
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    private final List<ObjectName> registered = new ArrayList<>();
+    private final List<ObjectName> registered = new CopyOnWriteArrayList<>();
+    /** The certificates published, so one obtained on demand is published once, when it first goes live. */
+    private final Set<String> published = ConcurrentHashMap.newKeySet();
+    private final Autocert autocert;
+    private volatile boolean closed;
+
+    private AutocertJmx(Autocert autocert) {
+        this.autocert = autocert;
+    }
 
     /**
      * @param autocert the instance whose certificates to publish
      * @return the registration; JMX problems are logged, never thrown
      */
     public static AutocertJmx register(Autocert autocert) {
-        AutocertJmx jmx = new AutocertJmx();
+        AutocertJmx jmx = new AutocertJmx(autocert);
         Path storage = autocert.config().storage();
         try {
             jmx.add(instanceName(storage), new InstanceView(autocert));
@@ -44,13 +58,27 @@ public final class AutocertJmx implements AutoCloseable {
             LOG.warn("Cannot register Autocert's JMX view: {}", e.getMessage());
         }
         for (CertificateStatus s : autocert.status()) {
-            try {
-                jmx.add(objectName(storage, s.name()), new View(autocert, s.name()));
-            } catch (JMException e) {
-                LOG.warn("Cannot register the JMX view of {}: {}", s.name(), e.getMessage());
-            }
+            jmx.publish(s.name());
         }
+        autocert.addListener(jmx);
         return jmx;
+    }
+
+    private void publish(String certificateName) {
+        if (closed || !published.add(certificateName)) {
+            return;
+        }
+        try {
+            add(objectName(autocert.config().storage(), certificateName), new View(autocert, certificateName));
+        } catch (JMException e) {
+            LOG.warn("Cannot register the JMX view of {}: {}", certificateName, e.getMessage());
+        }
+    }
+
+    /** An on-demand certificate is published when it first goes live. */
+    @Override
+    public void installed(CertificateSpec spec, CertifiedKey certificate, boolean fresh) {
+        publish(spec.name());
     }
 
     /** Registers, never replacing: a name that is taken belongs to another running instance on the same store. */
@@ -92,6 +120,7 @@ public final class AutocertJmx implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (ObjectName name : registered) {
             try {
                 server.unregisterMBean(name);

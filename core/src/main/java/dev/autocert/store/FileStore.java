@@ -24,7 +24,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The default store: plain files under one folder.
@@ -44,6 +47,8 @@ public final class FileStore implements Store {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
     private static final String SCHEDULE = "schedule";
+    /** The marker file of a certificate obtained on demand. */
+    private static final String ON_DEMAND = "on-demand";
 
     /** The alias of the key entry in every written PKCS#12 keystore. */
     public static final String KEYSTORE_ALIAS = "autocert";
@@ -230,6 +235,29 @@ public final class FileStore implements Store {
             text.append("issued-by=").append(schedule.issuedBy()).append('\n');
         }
         AtomicFiles.write(certificateFolder(name).resolve(SCHEDULE), text.toString().getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    @Override
+    public Set<String> loadOnDemandNames() throws IOException {
+        Path certificates = root.resolve("certificates");
+        if (!Files.isDirectory(certificates)) {
+            return Set.of();
+        }
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> folders = Files.list(certificates)) {
+            folders.filter(f -> Files.exists(f.resolve(ON_DEMAND))).forEach(f -> names.add(certificates.relativize(f).toString()));
+        }
+        return names;
+    }
+
+    @Override
+    public void saveOnDemand(String name, boolean onDemand) throws IOException {
+        Path marker = certificateFolder(name).resolve(ON_DEMAND);
+        if (onDemand) {
+            AtomicFiles.write(marker, "obtained at a handshake, approved on demand\n".getBytes(StandardCharsets.US_ASCII), false);
+        } else {
+            Files.deleteIfExists(marker);
+        }
     }
 
     private Path rateLimitFile(String name) {

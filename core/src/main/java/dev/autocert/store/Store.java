@@ -7,6 +7,7 @@ import java.net.URI;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where account keys and certificates survive a restart. Every write is all-or-nothing; a failed
@@ -94,6 +95,26 @@ public interface Store {
      */
     default void saveSchedule(String name, StoredSchedule schedule) throws IOException {
         // a store that keeps no schedule decides again at the next start
+    }
+
+    /**
+     * @return the names of the certificates obtained on demand (at a handshake, not listed in {@code domains}), so a
+     *         restart serves and renews them without asking for approval again; a store that keeps none forgets them
+     * @throws IOException when the store cannot be read
+     */
+    default Set<String> loadOnDemandNames() throws IOException {
+        return Set.of();
+    }
+
+    /**
+     * Marks the certificate stored under {@code name} as obtained on demand, or no longer so.
+     *
+     * @param name     a certificate's name
+     * @param onDemand whether it is an on-demand certificate
+     * @throws IOException when the store cannot be written
+     */
+    default void saveOnDemand(String name, boolean onDemand) throws IOException {
+        // a store that keeps no on-demand names asks for approval again after a restart
     }
 
     /**

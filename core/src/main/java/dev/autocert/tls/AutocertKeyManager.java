@@ -2,6 +2,7 @@ package dev.autocert.tls;
 
 import dev.autocert.challenge.ChallengeBoard;
 import dev.autocert.config.IpAddresses;
+import dev.autocert.ondemand.OnDemandGate;
 import org.jspecify.annotations.Nullable;
 
 import java.net.InetAddress;
@@ -27,9 +28,12 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <li>otherwise the live certificate for the SNI (exact name, then wildcard); without SNI (what clients send when
  * they connect to an IP address) the live certificate of the address the connection arrived on, when the container
  * tells (sockets; an engine does not know it), else that of the first managed IP address;</li>
- * <li>otherwise the container's own key manager (the connector's configured keystore), if any; with a
- * default name, only when its certificate covers the SNI — other handshakes, and those without SNI,
- * get the live certificate of the default name.</li>
+ * <li>otherwise the container's own key manager (the connector's configured keystore), when its certificate covers
+ * the SNI;</li>
+ * <li>otherwise, with {@code onDemand}, a certificate obtained now for the SNI if {@link OnDemandGate} approves it
+ * (the handshake waits for it, and fails when it is not ready in time or, with {@code onDemandRefused=fail}, when
+ * the name is refused);</li>
+ * <li>otherwise the container's key manager; with a default name, the live certificate of the default name.</li>
  * </ol>
  * It relies on the container selecting ALPN from a static list while reading the ClientHello (Tomcat
  * does; see docs/architecture.md), so the negotiated protocol is known when the certificate is chosen.
@@ -47,6 +51,8 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
     private final ChallengeBoard board;
     private final String defaultName;
     private final String addressName;
+    private final @Nullable OnDemandGate onDemand;
+    private final boolean failRefused;
 
     /**
      * @param delegate    the container's key manager for names Autocert does not manage; may be {@code null}
@@ -59,11 +65,25 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
      */
     public AutocertKeyManager(@Nullable X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board,
                               @Nullable String defaultName, @Nullable String addressName) {
+        this(delegate, live, board, defaultName, addressName, null, false);
+    }
+
+    /**
+     * As above, obtaining certificates for unknown names on demand.
+     *
+     * @param onDemand    decides and obtains certificates for names nothing covers; {@code null} when {@code onDemand} is off
+     * @param failRefused whether a refused name's handshake fails instead of getting the default certificate
+     */
+    public AutocertKeyManager(@Nullable X509ExtendedKeyManager delegate, LiveCertificates live, ChallengeBoard board,
+                              @Nullable String defaultName, @Nullable String addressName, @Nullable OnDemandGate onDemand,
+                              boolean failRefused) {
         this.delegate = delegate;
         this.live = live;
         this.board = board;
         this.defaultName = defaultName;
         this.addressName = addressName;
+        this.onDemand = onDemand;
+        this.failRefused = failRefused;
     }
 
     @Override
@@ -80,6 +100,7 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         return fallback(keyType, sniOf(session), delegate == null ? null : delegate.chooseEngineServerAlias(keyType, issuers, engine));
     }
 
+
     @Override
     public @Nullable String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         if (!(socket instanceof SSLSocket ssl)) {
@@ -94,12 +115,24 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         return fallback(keyType, sniOf(session), delegate == null ? null : delegate.chooseServerAlias(keyType, issuers, socket));
     }
 
-    /** A handshake for a name Autocert does not serve: the delegate's certificate, or the default one. */
-    private String fallback(String keyType, String sni, String delegateAlias) {
-        if (defaultName == null) {
+    /** A handshake for a name Autocert does not serve: the delegate's certificate, one obtained now, or the default one. */
+    private @Nullable String fallback(String keyType, String sni, String delegateAlias) {
+        if (sni != null && delegateAlias != null && covers(delegate.getCertificateChain(delegateAlias), sni)) {
             return delegateAlias;
         }
-        if (sni != null && delegateAlias != null && covers(delegate.getCertificateChain(delegateAlias), sni)) {
+        if (sni != null && onDemand != null) {
+            OnDemandGate.Outcome outcome = onDemand.obtain(sni);
+            if (outcome == OnDemandGate.Outcome.SERVED) {
+                LiveCertificates.Entry obtained = live.entry(sni);
+                if (obtained != null && matches(obtained.key(), keyType)) {
+                    return obtained.alias();
+                }
+            }
+            if (outcome == OnDemandGate.Outcome.NOT_READY || failRefused) {
+                return null; // no certificate: the client gets an alert, not one for another name
+            }
+        }
+        if (defaultName == null) {
             return delegateAlias;
         }
         LiveCertificates.Entry entry = live.entry(defaultName);

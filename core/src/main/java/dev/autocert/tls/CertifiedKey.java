@@ -4,6 +4,7 @@ import dev.autocert.config.IpAddresses;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateParsingException;
@@ -11,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -97,6 +99,15 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
             // a certificate we cannot parse names nothing
         }
         return names;
+    }
+
+    /** @return the SHA-256 of the leaf's DER encoding, lower-case hex: which certificate this is */
+    public String fingerprint() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf().getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 or the leaf's encoding is not available", e);
+        }
     }
 
     /** @return the chain as an array, the form JSSE's key managers return */

@@ -33,6 +33,21 @@ class FileStoreTest {
     Path tmp;
 
     @Test
+    void onDemandNamesAreTheFoldersWithAMarker() throws Exception {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        assertThat(store.loadOnDemandNames()).isEmpty();
+
+        store.saveOnDemand("b.ok.test", true);
+        store.saveOnDemand("a.ok.test", true);
+        store.saveCertificate("listed.test", SelfSigned.temporary(List.of("listed.test"), KeyType.EC256));
+        assertThat(store.loadOnDemandNames()).containsExactly("a.ok.test", "b.ok.test");
+
+        store.saveOnDemand("b.ok.test", false);
+        assertThat(store.loadOnDemandNames()).containsExactly("a.ok.test");
+        assertThat(tmp.resolve("store/certificates/a.ok.test/on-demand")).exists();
+    }
+
+    @Test
     void certificateRoundTrip() throws IOException {
         FileStore store = new FileStore(tmp.resolve("store"), "pw");
         CertifiedKey cert = SelfSigned.temporary(List.of("a.test", "www.a.test"), KeyType.EC256);

@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@link Store} held in memory: proves that the core needs nothing of {@link FileStore} but the interface. */
@@ -23,6 +24,8 @@ public final class MemoryStore implements Store {
     public final Map<URI, KeyPair> accounts = new ConcurrentHashMap<>();
     /** Renewal decisions by certificate name. */
     public final Map<String, StoredSchedule> schedules = new ConcurrentHashMap<>();
+    /** The names of the certificates obtained on demand. */
+    public final Set<String> onDemand = ConcurrentHashMap.newKeySet();
     /** Whether writes of certificates and schedules fail, as on a read-only or full file system. */
     public volatile boolean readOnly;
     private final Path exportFolder;
@@ -39,6 +42,14 @@ public final class MemoryStore implements Store {
 
     @Override public Optional<KeyPair> loadAccountKey(URI directory) { return Optional.ofNullable(accounts.get(directory)); }
     @Override public void saveAccountKey(URI directory, KeyPair keys) { accounts.put(directory, keys); }
+    @Override public Set<String> loadOnDemandNames() { return Set.copyOf(onDemand); }
+    @Override public void saveOnDemand(String name, boolean marked) {
+        if (marked) {
+            onDemand.add(name);
+        } else {
+            onDemand.remove(name);
+        }
+    }
     @Override public Optional<CertifiedKey> loadCertificate(String name) { return Optional.ofNullable(certificates.get(name)); }
     @Override public void saveCertificate(String name, CertifiedKey certificate) throws IOException {
         refuseWhenReadOnly(name);

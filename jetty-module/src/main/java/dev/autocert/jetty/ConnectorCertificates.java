@@ -66,7 +66,7 @@ final class ConnectorCertificates implements CertificateEvents {
      */
     static ConnectorCertificates install(Autocert autocert, List<SslContextFactory.Server> factories, Passwords passwords) {
         autocert.servePlaceholders();
-        String defaultName = autocert.config().certificates().get(0).primaryDomain();
+        String defaultName = autocert.defaultCertificate().primaryDomain();
         for (SslContextFactory.Server factory : factories) {
             try {
                 X509ExtendedKeyManager own = ownKeyManager(factory, passwords);

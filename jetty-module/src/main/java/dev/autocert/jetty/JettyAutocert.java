@@ -178,8 +178,8 @@ public final class JettyAutocert extends AbstractLifeCycle {
             instance.addConnector(new JettyConnector(c));
         }
         autocert = instance;
-        LOG.info("Autocert manages {} certificate(s) from {}, store {}, answering {} on {} TLS and {} HTTP connector(s)",
-                config.certificates().size(), config.directories(), config.storage(),
+        LOG.info("Autocert manages {} certificate(s){} from {}, store {}, answering {} on {} TLS and {} HTTP connector(s)",
+                config.certificates().size(), config.onDemand().enabled() ? " and on demand" : "", config.directories(), config.storage(),
                 instance.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", ")),
                 connectors.tls().size(), connectors.http());
     }

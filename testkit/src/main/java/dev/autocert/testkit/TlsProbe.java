@@ -33,9 +33,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Looks at a TLS server the way real clients do: {@code openssl s_client}, a JSSE client with its own trust roots
@@ -204,6 +208,47 @@ public final class TlsProbe {
         } catch (IOException e) {
             throw new UncheckedIOException("TLS handshake with " + host + ":" + port + " (SNI " + sni + ") failed: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A TLS handshake that accepts whatever the server presents (no trust, no name check): for tests of what a name
+     * that no certificate covers gets.
+     *
+     * @return the leaf the server presented for {@code sni}
+     * @throws UncheckedIOException when the handshake fails (the server sent an alert, or nothing)
+     */
+    public static X509Certificate presented(String host, int port, String sni) {
+        try (Socket raw = new Socket()) {
+            raw.connect(new InetSocketAddress(host, port), 5_000);
+            raw.setSoTimeout(TIMEOUT_MILLIS);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AcceptAnything()}, null);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, sni, port, false)) {
+                SSLParameters params = socket.getSSLParameters();
+                params.setServerNames(List.of(new SNIHostName(sni)));
+                socket.setSSLParameters(params);
+                socket.startHandshake();
+                return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("TLS handshake with " + host + ":" + port + " (SNI " + sni + ") failed: "
+                    + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trusts every server: {@link #presented} looks at what is presented, not whether it is trusted. */
+    private static final class AcceptAnything extends X509ExtendedTrustManager {
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) { }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) { }
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { }
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+        @Override public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 

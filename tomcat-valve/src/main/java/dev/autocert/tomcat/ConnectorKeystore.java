@@ -1,6 +1,8 @@
 package dev.autocert.tomcat;
 
 import dev.autocert.config.CertificateSpec;
+import dev.autocert.store.AtomicFiles;
+import dev.autocert.store.FileStore;
 import dev.autocert.store.Keystores;
 import dev.autocert.tls.CertifiedKey;
 import org.apache.catalina.connector.Connector;
@@ -11,6 +13,7 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -87,6 +90,47 @@ public final class ConnectorKeystore {
         return out;
     }
 
+    /**
+     * A keystore Autocert wrote itself (the connector it added), known without reading the file back.
+     *
+     * @param connector the connector reading it
+     * @param hostName  its host configuration's name
+     * @param file      the PKCS#12 file, alias {@link FileStore#KEYSTORE_ALIAS}
+     * @param password  the file's password
+     * @param names     the names of the certificate written there
+     * @return the keystore
+     */
+    public static ConnectorKeystore written(Connector connector, String hostName, Path file, String password, List<String> names) {
+        return new ConnectorKeystore(connector, hostName, file, Keystores.PKCS12, password.toCharArray(), FileStore.KEYSTORE_ALIAS,
+                List.copyOf(names));
+    }
+
+    /**
+     * Writes the keystore of the connector Autocert adds, unless it holds {@code initial} already (a restart with the
+     * certificate of the last run): PKCS#12's key derivation makes each write cost tens of milliseconds of a start.
+     * The leaf's fingerprint beside the file says what it holds; {@link #replaceWith} removes it.
+     *
+     * @param keystore the PKCS#12 file, alias {@link FileStore#KEYSTORE_ALIAS}
+     * @param initial  the certificate it must hold
+     * @param password the file's password
+     * @throws IOException when the file cannot be written
+     */
+    public static void writeUnlessCurrent(Path keystore, CertifiedKey initial, String password) throws IOException {
+        Path held = heldFile(keystore);
+        String fingerprint = initial.fingerprint();
+        if (Files.isRegularFile(keystore) && Files.isRegularFile(held)
+                && fingerprint.equals(Files.readString(held, StandardCharsets.US_ASCII).trim())) {
+            return;
+        }
+        Files.deleteIfExists(held);
+        Keystores.write(keystore, initial, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, password.toCharArray());
+        AtomicFiles.write(held, (fingerprint + "\n").getBytes(StandardCharsets.US_ASCII), false);
+    }
+
+    private static Path heldFile(Path keystore) {
+        return keystore.resolveSibling(keystore.getFileName() + ".sha256");
+    }
+
     private static boolean isKey(KeyStore ks, String alias) {
         try {
             return ks.isKeyEntry(alias);
@@ -110,6 +154,7 @@ public final class ConnectorKeystore {
      * @throws IOException when the file cannot be written or the reload fails
      */
     public void replaceWith(CertifiedKey certificate) throws IOException {
+        Files.deleteIfExists(heldFile(file)); // the file no longer holds what a start wrote there
         Keystores.write(file, certificate, type, alias, password);
         ProtocolHandler handler = connector.getProtocolHandler();
         if (handler instanceof AbstractHttp11Protocol<?> http) {

@@ -60,7 +60,8 @@ final class OpenSslHosts {
             existing.put(host.getHostName().toLowerCase(Locale.ROOT), host);
         }
         Map<String, Path> files = new HashMap<>();
-        List<CertificateSpec> specs = config.certificates();
+        // an on-demand name is chosen per handshake in Java, which OpenSSL does not call: such connectors serve the listed ones
+        List<CertificateSpec> specs = config.certificates().isEmpty() ? List.of(autocert.defaultCertificate()) : config.certificates();
         try {
             for (CertificateSpec spec : specs) {
                 Path file = folder.resolve(spec.name().replace('*', '_') + ".p12");

@@ -8,7 +8,6 @@ import dev.autocert.config.ChallengeType;
 import dev.autocert.renew.CertificateEvents;
 import dev.autocert.status.AutocertJmx;
 import dev.autocert.store.FileStore;
-import dev.autocert.store.Keystores;
 import dev.autocert.store.Store;
 import dev.autocert.tls.CertifiedKey;
 import org.apache.catalina.Lifecycle;
@@ -104,7 +103,8 @@ public final class TomcatInstall {
         } else {
             autocert.loadStored();
         }
-        Connector own = addOwn ? addConnector(server.findServices()[0], config, autocert.serving(config.certificates().get(0))) : null;
+        CertifiedKey initial = addOwn ? autocert.serving(autocert.defaultCertificate()) : null;
+        Connector own = addOwn ? addConnector(server.findServices()[0], config, initial) : null;
         if (own != null) {
             tls.add(own);
         }
@@ -121,9 +121,14 @@ public final class TomcatInstall {
                 log.info(sm.getString("listener.wrapped", c.toString()));
             }
             connectors.add(new TomcatConnector(c));
-            keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
+            // the added connector's keystore was written just now: its names are known without decrypting it again
+            keystores.addAll(c == own ? List.of(ConnectorKeystore.written(c, DEFAULT_HOST, ownKeystore(config),
+                    config.keystorePassword(), initial.names())) : ConnectorKeystore.of(c, catalinaBase));
         }
         for (Connector c : openSslConnectors) {
+            if (config.onDemand().enabled()) {
+                log.warn(sm.getString("listener.onDemandOpenSsl", c.toString()));
+            }
             if (TomcatWiring.serveOpenSsl(c, autocert)) {
                 connectors.add(new TomcatConnector(c));
                 keystores.addAll(ConnectorKeystore.of(c, catalinaBase));
@@ -135,7 +140,8 @@ public final class TomcatInstall {
         }
         autocert.addListener(new Events());
         log.info(sm.getString("listener.started", config.certificates().size(), config.directories(), config.storage(),
-                autocert.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", "))));
+                autocert.challengeTypes().stream().map(ChallengeType::acmeName).collect(Collectors.joining(", ")),
+                config.onDemand().enabled() ? " and on demand" : ""));
     }
 
     /**
@@ -202,10 +208,14 @@ public final class TomcatInstall {
     }
 
     /** Adds the HTTPS connector, its keystore file holding {@code initial} (the stored certificate or a placeholder). */
+    private static Path ownKeystore(AutocertConfig config) {
+        return config.storage().toAbsolutePath().resolve("connector").resolve("keystore.p12");
+    }
+
     private @Nullable Connector addConnector(Service service, AutocertConfig config, CertifiedKey initial) {
-        Path ownKeystore = config.storage().toAbsolutePath().resolve("connector").resolve("keystore.p12");
+        Path ownKeystore = ownKeystore(config);
         try {
-            Keystores.write(ownKeystore, initial, Keystores.PKCS12, FileStore.KEYSTORE_ALIAS, config.keystorePassword().toCharArray());
+            ConnectorKeystore.writeUnlessCurrent(ownKeystore, initial, config.keystorePassword());
         } catch (IOException e) {
             log.error(sm.getString("listener.keystoreFailed", ownKeystore, e.getMessage()));
             return null;

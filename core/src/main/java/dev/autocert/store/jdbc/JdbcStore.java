@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -265,6 +267,29 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
                     + " DO UPDATE SET until = EXCLUDED.until", name, Timestamp.from(until.get())));
         } else {
             run(c -> update(c, "DELETE FROM autocert_rate_limits WHERE name = ?", name));
+        }
+    }
+
+    @Override
+    public Set<String> loadOnDemandNames() throws IOException {
+        return run(c -> {
+            Set<String> names = new TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM autocert_on_demand");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        });
+    }
+
+    @Override
+    public void saveOnDemand(String name, boolean onDemand) throws IOException {
+        if (onDemand) {
+            run(c -> update(c, "INSERT INTO autocert_on_demand (name) VALUES (?) ON CONFLICT (name) DO NOTHING", name));
+        } else {
+            run(c -> update(c, "DELETE FROM autocert_on_demand WHERE name = ?", name));
         }
     }
 

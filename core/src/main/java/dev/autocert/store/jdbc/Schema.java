@@ -28,7 +28,8 @@ final class Schema {
             "CREATE TABLE autocert_rate_limits (name text PRIMARY KEY, until timestamptz NOT NULL)",
             "CREATE TABLE autocert_leases (name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL)",
             "CREATE TABLE autocert_challenges (type text NOT NULL, key text NOT NULL, key_authorization text NOT NULL,"
-                    + " expires_at timestamptz NOT NULL, PRIMARY KEY (type, key))"));
+                    + " expires_at timestamptz NOT NULL, PRIMARY KEY (type, key))"),
+            List.of("CREATE TABLE autocert_on_demand (name text PRIMARY KEY, added_at timestamptz NOT NULL DEFAULT now())"));
 
     /** The version this code writes. */
     static final int VERSION = MIGRATIONS.size();

@@ -85,11 +85,29 @@ class JdbcStoreTest {
         assertThat(pg.psql(db, "SELECT version FROM autocert_schema")).isEqualTo(Integer.toString(Schema.VERSION));
         assertThat(pg.psql(db, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables"
                 + " WHERE table_name LIKE 'autocert_%'"))
-                .isEqualTo("autocert_accounts,autocert_certificates,autocert_challenges,autocert_leases,autocert_rate_limits,autocert_schema");
+                .isEqualTo("autocert_accounts,autocert_certificates,autocert_challenges,autocert_leases,autocert_on_demand,"
+                        + "autocert_rate_limits,autocert_schema");
         try (JdbcStore again = node(url, null, "b")) {
             again.migrate(); // a second node finds the schema current and changes nothing
         }
         assertThat(pg.psql(db, "SELECT count(*) FROM autocert_schema")).isEqualTo("1");
+    }
+
+    @Test
+    void aDatabaseOfTheFirstVersionGetsTheOnDemandTable() throws IOException {
+        String url = freshDatabase();
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        pg.psql(db, "CREATE TABLE autocert_schema (version integer NOT NULL)");
+        for (String sql : Schema.MIGRATIONS.get(0)) {
+            pg.psql(db, sql);
+        }
+        pg.psql(db, "INSERT INTO autocert_schema VALUES (1)");
+        try (JdbcStore store = node(url, null, "a")) {
+            store.migrate();
+            store.saveOnDemand("shop.ok.test", true);
+            assertThat(store.loadOnDemandNames()).containsExactly("shop.ok.test");
+        }
+        assertThat(pg.psql(db, "SELECT version FROM autocert_schema")).isEqualTo("2");
     }
 
     @Test
@@ -130,6 +148,20 @@ class JdbcStoreTest {
             assertThat(b.loadRateLimit("a.test")).contains(until);
             b.saveRateLimit("a.test", Optional.empty());
             assertThat(a.loadRateLimit("a.test")).isEmpty();
+        }
+    }
+
+    @Test
+    void onDemandNamesAreSharedBetweenNodes() throws IOException {
+        String url = freshDatabase();
+        try (JdbcStore a = node(url, null, "a"); JdbcStore b = node(url, null, "b")) {
+            a.saveOnDemand("shop.ok.test", true);
+            a.saveOnDemand("shop.ok.test", true);
+            b.saveOnDemand("blog.ok.test", true);
+            assertThat(b.loadOnDemandNames()).containsExactly("blog.ok.test", "shop.ok.test");
+
+            b.saveOnDemand("shop.ok.test", false);
+            assertThat(a.loadOnDemandNames()).containsExactly("blog.ok.test");
         }
     }
 
