@@ -115,37 +115,39 @@ public final class FileStore implements Store {
     }
 
     /**
-     * Reads {@code keystore.p12}; when it cannot be read (a wrong {@code keystorePassword}, damage) or its key
-     * does not match its certificate, the PEM files of the same folder, if they form a matching pair. When
-     * neither does, the folder is moved aside ({@code <name>.damaged-<time>}) so a new certificate can be
-     * obtained and stored cleanly, and the exception says where it went: a damaged store never fails start-up
-     * and is never read back half-written.
+     * Reads the PEM pair ({@code privkey.pem}, {@code fullchain.pem}), which costs no key derivation (a start reads
+     * it); when it is missing or its key does not match its certificate (a crash between the two writes), then
+     * {@code keystore.p12}. When neither holds a matching pair, the folder is moved aside
+     * ({@code <name>.damaged-<time>}) so a new certificate can be obtained and stored cleanly, and the exception says
+     * where it went: a damaged store never fails start-up and is never read back half-written.
      */
     @Override
     public Optional<CertifiedKey> loadCertificate(String name) throws IOException {
         Path file = keystoreFile(name);
-        if (!Files.exists(file)) {
+        Path folder = certificateFolder(name);
+        if (!Files.exists(file) && !Files.exists(folder.resolve("fullchain.pem"))) {
             return Optional.empty();
+        }
+        Optional<CertifiedKey> pem = pemPair(folder);
+        if (pem.isPresent()) {
+            return pem;
         }
         String problem;
         try {
             CertifiedKey stored = Keystores.read(Files.readAllBytes(file), Keystores.PKCS12, KEYSTORE_ALIAS, keystorePassword);
             if (stored.keyMatchesLeaf()) {
+                LOG.warn("The PEM files in {} are missing or no matching pair; serving the keystore {} beside them", folder, file);
                 return Optional.of(stored);
             }
             problem = "its key does not belong to its certificate";
+        } catch (NoSuchFileException e) {
+            problem = "is missing";
         } catch (IOException e) {
             problem = "it cannot be read (wrong keystorePassword, or damaged): " + e.getMessage();
         }
-        Optional<CertifiedKey> pem = pemPair(certificateFolder(name));
-        if (pem.isPresent()) {
-            LOG.warn("The keystore {} is not usable ({}); serving the matching privkey.pem and fullchain.pem beside it",
-                    file, problem);
-            return pem;
-        }
-        Path aside = certificateFolder(name).resolveSibling(name + ".damaged-"
+        Path aside = folder.resolveSibling(name + ".damaged-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
-        Files.move(certificateFolder(name), aside, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(folder, aside, StandardCopyOption.ATOMIC_MOVE);
         throw new IOException("The stored certificate " + name + " is damaged: the keystore " + file + " " + problem
                 + ", and the PEM files beside it are no matching pair; moved the folder aside to " + aside
                 + " and a new certificate is obtained");

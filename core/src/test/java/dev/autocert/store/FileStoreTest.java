@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -216,6 +217,22 @@ class FileStoreTest {
                 .satisfies(k -> assertThat(k.leaf()).isEqualTo(cert.leaf()));
         Files.write(store.keystoreFile("a.test"), new byte[] {1, 2, 3});
         assertThat(store.loadCertificate("a.test")).get().satisfies(k -> assertThat(k.leaf()).isEqualTo(cert.leaf()));
+    }
+
+    @Test
+    void aCrashBetweenThePemFilesFallsBackToTheKeystore() throws IOException {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        CertifiedKey cert = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        store.saveCertificate("a.test", cert);
+        // the next certificate's key was written, its chain and keystore not yet
+        CertifiedKey next = SelfSigned.temporary(List.of("a.test"), KeyType.EC256);
+        AtomicFiles.write(store.certificateFolder("a.test").resolve("privkey.pem"),
+                Pem.privateKey(next.key()).getBytes(StandardCharsets.US_ASCII), true);
+
+        assertThat(store.loadCertificate("a.test")).get().satisfies(k -> {
+            assertThat(k.leaf()).isEqualTo(cert.leaf());
+            assertThat(k.keyMatchesLeaf()).isTrue();
+        });
     }
 
     @Test
