@@ -59,6 +59,10 @@ import java.util.stream.Collectors;
 public final class Issuer implements CertificateSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Issuer.class);
+    /** The problem types of a new order refused for its {@code replaces}; see {@link #order}. */
+    private static final Set<String> REPLACES_REFUSALS = Set.of("urn:ietf:params:acme:error:alreadyReplaced",
+            "urn:ietf:params:acme:error:malformed", "urn:ietf:params:acme:error:unauthorized",
+            "urn:ietf:params:acme:error:serverInternal");
     private static final Duration VALIDATION_TIMEOUT = Duration.ofMinutes(2);
     /** The CA's renewal window is asked for at most this often, whatever its Retry-After says... */
     private static final Duration ARI_SHORTEST = Duration.ofHours(6);
@@ -144,8 +148,11 @@ public final class Issuer implements CertificateSource {
 
     /**
      * Places the order, saying which certificate it replaces when there is one (RFC 9773 §5). A CA that
-     * refuses the replacement (the old certificate was already replaced, say by an order lost in a crash) gets
-     * the same order without it: the certificate matters more than the CA's bookkeeping.
+     * refuses the replacement gets the same order without it: the certificate matters more than the CA's
+     * bookkeeping. Refusals seen: {@code alreadyReplaced} (an order lost in a crash), and {@code malformed},
+     * {@code unauthorized} or {@code serverInternal} when the CA cannot match the certificate (Boulder's "parsing ARI
+     * CertID failed", Pebble's "could not find an order for the given certificate" for serials with a leading zero
+     * byte); resending the same {@code replaces} would fail the same way at every attempt until the certificate expired.
      */
     private Order order(Login login, CertificateSpec spec, @Nullable CertifiedKey replacing) throws AcmeException {
         OrderBuilder builder = login.getAccount().newOrder().identifiers(identifiers(spec));
@@ -157,11 +164,12 @@ public final class Issuer implements CertificateSource {
         try {
             order = builder.create();
         } catch (AcmeServerException e) {
-            if (replacing == null || !e.getType().toString().endsWith(":alreadyReplaced")) {
+            if (replacing == null || !REPLACES_REFUSALS.contains(e.getType().toString())) {
                 throw e;
             }
-            LOG.warn("The CA says the certificate for {} (serial {}) was already replaced; ordering without 'replaces'",
-                    spec.domains(), replacing.leaf().getSerialNumber().toString(16));
+            LOG.warn("The CA refuses the certificate for {} (serial {}) as the one this order replaces ({}: {});"
+                    + " ordering without 'replaces'", spec.domains(), replacing.leaf().getSerialNumber().toString(16),
+                    e.getType(), e.getMessage());
             return order(login, spec, null);
         }
         Optional<String> replaces = order.getJSON().get("replaces").optional().map(JSON.Value::asString);

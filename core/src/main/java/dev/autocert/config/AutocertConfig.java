@@ -651,6 +651,14 @@ public final class AutocertConfig {
                     + adapter.nameOf(Setting.STATUS_PATH) + ": set " + adapter.nameOf(Setting.STATUS_PATH) + "="
                     + Setting.STATUS_PATH.example() + " to publish the status page");
         }
+        Optional<String> address = firstAddress();
+        boolean letsEncrypt = authorities.stream().map(a -> a.directory().toString())
+                .anyMatch(d -> d.equals(LETSENCRYPT) || d.equals(LETSENCRYPT_STAGING));
+        if (address.isPresent() && letsEncrypt && !"shortlived".equals(profile)) {
+            out.add(adapter.nameOf(Setting.DOMAINS) + " lists the IP address " + address.get() + ", which Let's Encrypt"
+                    + " certifies only under its shortlived profile (about 6 days): set " + adapter.nameOf(Setting.PROFILE)
+                    + "=\"shortlived\", or its orders for the address are refused");
+        }
         if (caFailoverAfterGiven && authorities.size() == 1) {
             out.add(adapter.nameOf(Setting.CA_FAILOVER_AFTER) + " has no effect with one CA: list the next CA in "
                     + adapter.nameOf(Setting.DIRECTORY) + ", separated by ',', e.g. letsencrypt,https://acme.zerossl.com/v2/DV90");

@@ -72,7 +72,7 @@ public enum Setting {
             "Password of the PKCS#12 keystores written next to each stored certificate."),
     RETRY_DELAY("retryDelay", Checks::duration, "1m", null,
             "First delay after a failed attempt; doubles each time, up to a day."),
-    MAX_CONCURRENT_ORDERS("maxConcurrentOrders", Checks::count, "4", null,
+    MAX_CONCURRENT_ORDERS("maxConcurrentOrders", Checks::count, "8", null,
             "How many certificates may be ordered at the same time."),
     DNS_HOOK("dnsHook", (s, v) -> DnsSettings.parseHook(v), null, "/usr/local/bin/dns-hook",
             "DNS-01: executable called as <hook> add|remove <record name> <value> to publish the TXT record."),

@@ -451,8 +451,19 @@ class AutocertConfigTest {
     }
 
     @Test
+    void anAddressAtLetsEncryptWithoutTheShortlivedProfileIsWarnedAbout() throws ConfigException {
+        assertThat(parse("domains", "example.com;203.0.113.5", "directory", "letsencrypt").ineffective(Adapter.TOMCAT))
+                .singleElement().asString().contains("203.0.113.5").contains("profile=\"shortlived\"");
+        assertThat(parse("domains", "203.0.113.5", "directory", "letsencrypt-staging", "profile", "shortlived")
+                .ineffective(Adapter.JETTY)).isEmpty();
+        assertThat(parse("domains", "203.0.113.5", "directory", "https://ca.test/dir").ineffective(Adapter.TOMCAT))
+                .as("another CA may certify addresses under any profile").isEmpty();
+        assertThat(parse("domains", "example.com", "directory", "letsencrypt").ineffective(Adapter.TOMCAT)).isEmpty();
+    }
+
+    @Test
     void maxConcurrentOrdersBeyondAnInt() {
-        rejected("maxConcurrentOrders", List.of("whole number above 0", "maxConcurrentOrders=\"4\""),
+        rejected("maxConcurrentOrders", List.of("whole number above 0", "maxConcurrentOrders=\"8\""),
                 "domains", "a.test", "maxConcurrentOrders", "99999999999");
     }
 
@@ -530,7 +541,7 @@ class AutocertConfigTest {
         assertThat(c.directory()).isEqualTo(URI.create(AutocertConfig.LETSENCRYPT));
         assertThat(c.storage()).isEqualTo(tmp.resolve("default-store"));
         assertThat(c.keystorePassword()).isEqualTo("changeit");
-        assertThat(c.maxConcurrentOrders()).isEqualTo(4);
+        assertThat(c.maxConcurrentOrders()).isEqualTo(8);
         assertThat(c.acceptTerms()).isFalse();
         assertThat(c.challenges()).isEmpty();
         assertThat(c.retryDelay()).isEqualTo(Duration.ofMinutes(1));

@@ -29,7 +29,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
@@ -208,6 +213,32 @@ public final class TlsProbe {
         } catch (IOException e) {
             throw new UncheckedIOException("TLS handshake with " + host + ":" + port + " (SNI " + sni + ") failed: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code clients} handshakes for {@code sni} at once, each on its own thread, each chain verified as in
+     * {@link #verifyChain}: what many browsers opening a new site at the same moment do.
+     *
+     * @throws AssertionError when one chain does not verify, or a handshake fails or takes more than 30 s
+     */
+    public static void verifiedAtOnce(String host, int port, String sni, Collection<X509Certificate> roots, int clients) {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<X509Certificate>>> chains = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                chains.add(pool.submit(() -> javaHandshake(host, port, sni, roots)));
+            }
+            for (Future<List<X509Certificate>> chain : chains) {
+                verifyChain(chain.get(30, TimeUnit.SECONDS), roots, sni);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("one of " + clients + " concurrent handshakes for " + sni + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

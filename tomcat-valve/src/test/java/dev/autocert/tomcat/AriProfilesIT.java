@@ -12,14 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shredzone.acme4j.toolbox.AcmeUtils;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -80,12 +83,24 @@ class AriProfilesIT {
             Instant past = Instant.now().minus(Duration.ofHours(2));
             pebble.setRenewalInfo(first, "{\"suggestedWindow\": {\"start\": \"" + past + "\", \"end\": \"" + past.plusSeconds(60) + "\"}}");
             Files.delete(store.resolve("certificates/ari.test/schedule"));
+            Path firstFolder = copy(store.resolve("certificates/ari.test"), dir.resolve("first-folder"));
             try (LogCapture log = new LogCapture("dev.autocert.acme.Issuer");
                  EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener(pebble, store, httpsPort)).start()) {
                 X509Certificate second = awaitServed(httpsPort, roots, first);
                 assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
                 assertThat(log.messages()).anyMatch(m -> m.contains("Ordered a certificate for [ari.test]")
                         && m.contains("replacing " + AcmeUtils.getRenewalUniqueIdentifier(first) + " (the CA's order says so)"));
+            }
+
+            // the store holds the first certificate again (a backup restored): the CA refuses it as the one replaced,
+            // having replaced it already, and the same order without 'replaces' is placed at once
+            copy(firstFolder, store.resolve("certificates/ari.test"));
+            try (LogCapture log = new LogCapture("dev.autocert.acme.Issuer");
+                 EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener(pebble, store, httpsPort)).start()) {
+                X509Certificate third = awaitServed(httpsPort, roots, first);
+                assertThat(log.messages()).anyMatch(m -> m.contains("The CA refuses the certificate for [ari.test]")
+                        && m.contains("ordering without 'replaces'"));
+                assertThat(third.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
             }
         }
     }
@@ -124,5 +139,16 @@ class AriProfilesIT {
         List<X509Certificate> chain = TlsProbe.javaHandshake("127.0.0.1", httpsPort, "ari.test", roots);
         TlsProbe.verifyChain(chain, roots, "ari.test");
         return chain.get(0);
+    }
+
+    /** Copies a folder's files into {@code to} (created), replacing those there; @return {@code to} */
+    private static Path copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, to.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return to;
     }
 }

@@ -118,18 +118,7 @@ class TomcatOnDemandIT extends DistributionTestSupport {
         assertThat(customerOk.get()).isPositive();
 
         // 50 concurrent first handshakes for one new name: one order, all served
-        ExecutorService clients = Executors.newFixedThreadPool(50);
-        try {
-            List<Future<List<X509Certificate>>> chains = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                chains.add(clients.submit(() -> TlsProbe.javaHandshake("127.0.0.1", httpsPort, "c.ok.test", roots)));
-            }
-            for (Future<List<X509Certificate>> c : chains) {
-                TlsProbe.verifyChain(c.get(30, TimeUnit.SECONDS), roots, "c.ok.test");
-            }
-        } finally {
-            clients.shutdownNow();
-        }
+        TlsProbe.verifiedAtOnce("127.0.0.1", httpsPort, "c.ok.test", roots, 50);
         assertThat(pebble.ordersPlaced()).isEqualTo(2);
         assertThat(ask.callsFor("c.ok.test")).isEqualTo(1);
 

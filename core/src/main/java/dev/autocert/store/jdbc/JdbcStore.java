@@ -7,11 +7,13 @@ import dev.autocert.store.FileStore;
 import dev.autocert.store.Pem;
 import dev.autocert.store.SharedChallenges;
 import dev.autocert.store.Store;
+import dev.autocert.store.StoredSchedule;
 import dev.autocert.tls.CertifiedKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -268,6 +270,35 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
         } else {
             run(c -> update(c, "DELETE FROM autocert_rate_limits WHERE name = ?", name));
         }
+    }
+
+    @Override
+    public Optional<StoredSchedule> loadSchedule(String name) throws IOException {
+        return run(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT serial, renew_at, reason, renewal_info_check, issued_by"
+                    + " FROM autocert_schedules WHERE name = ?", name); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp check = rs.getTimestamp(4);
+                String issuedBy = rs.getString(5);
+                return Optional.of(new StoredSchedule(new BigInteger(rs.getString(1), 16), rs.getTimestamp(2).toInstant(),
+                        rs.getString(3), check == null ? null : check.toInstant(), issuedBy == null ? null : URI.create(issuedBy)));
+            }
+        });
+    }
+
+    /** Shared by the nodes like the certificate: a node that restarts, or takes over, keeps the decision and the CA. */
+    @Override
+    public void saveSchedule(String name, StoredSchedule schedule) throws IOException {
+        Instant check = schedule.renewalInfoCheck();
+        URI issuedBy = schedule.issuedBy();
+        run(c -> update(c, "INSERT INTO autocert_schedules (name, serial, renew_at, reason, renewal_info_check, issued_by)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET serial = EXCLUDED.serial,"
+                        + " renew_at = EXCLUDED.renew_at, reason = EXCLUDED.reason,"
+                        + " renewal_info_check = EXCLUDED.renewal_info_check, issued_by = EXCLUDED.issued_by",
+                name, schedule.serial().toString(16), Timestamp.from(schedule.renewAt()), schedule.reason(),
+                check == null ? null : Timestamp.from(check), issuedBy == null ? null : issuedBy.toString()));
     }
 
     @Override

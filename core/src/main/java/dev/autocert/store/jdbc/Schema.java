@@ -29,7 +29,9 @@ final class Schema {
             "CREATE TABLE autocert_leases (name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL)",
             "CREATE TABLE autocert_challenges (type text NOT NULL, key text NOT NULL, key_authorization text NOT NULL,"
                     + " expires_at timestamptz NOT NULL, PRIMARY KEY (type, key))"),
-            List.of("CREATE TABLE autocert_on_demand (name text PRIMARY KEY, added_at timestamptz NOT NULL DEFAULT now())"));
+            List.of("CREATE TABLE autocert_on_demand (name text PRIMARY KEY, added_at timestamptz NOT NULL DEFAULT now())",
+                    "CREATE TABLE autocert_schedules (name text PRIMARY KEY, serial text NOT NULL, renew_at timestamptz NOT NULL,"
+                            + " reason text NOT NULL, renewal_info_check timestamptz, issued_by text)"));
 
     /** The version this code writes. */
     static final int VERSION = MIGRATIONS.size();

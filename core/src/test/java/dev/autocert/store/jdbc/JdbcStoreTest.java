@@ -4,6 +4,7 @@ import dev.autocert.config.ChallengeType;
 import dev.autocert.config.KeyType;
 import dev.autocert.store.ClusterStore;
 import dev.autocert.store.FileStore;
+import dev.autocert.store.StoredSchedule;
 import dev.autocert.testkit.Postgres;
 import dev.autocert.tls.CertifiedKey;
 import dev.autocert.tls.SelfSigned;
@@ -16,6 +17,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +88,7 @@ class JdbcStoreTest {
         assertThat(pg.psql(db, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables"
                 + " WHERE table_name LIKE 'autocert_%'"))
                 .isEqualTo("autocert_accounts,autocert_certificates,autocert_challenges,autocert_leases,autocert_on_demand,"
-                        + "autocert_rate_limits,autocert_schema");
+                        + "autocert_rate_limits,autocert_schedules,autocert_schema");
         try (JdbcStore again = node(url, null, "b")) {
             again.migrate(); // a second node finds the schema current and changes nothing
         }
@@ -148,6 +150,21 @@ class JdbcStoreTest {
             assertThat(b.loadRateLimit("a.test")).contains(until);
             b.saveRateLimit("a.test", Optional.empty());
             assertThat(a.loadRateLimit("a.test")).isEmpty();
+        }
+    }
+
+    @Test
+    void aRenewalScheduleAndItsCaAreSharedBetweenNodes() throws IOException {
+        String url = freshDatabase();
+        try (JdbcStore a = node(url, null, "a"); JdbcStore b = node(url, null, "b")) {
+            assertThat(b.loadSchedule("a.test")).isEmpty();
+            StoredSchedule ari = new StoredSchedule(new BigInteger("1f2e3d", 16), Instant.parse("2027-02-01T10:15:30.123Z"),
+                    "ari-window", Instant.parse("2026-12-03T18:00:00Z"), URI.create("https://ca-two.test/dir"));
+            a.saveSchedule("a.test", ari);
+            assertThat(b.loadSchedule("a.test")).contains(ari);
+            StoredSchedule lifetime = new StoredSchedule(BigInteger.TEN, Instant.parse("2027-03-01T00:00:00Z"), "lifetime", null, null);
+            b.saveSchedule("a.test", lifetime);
+            assertThat(a.loadSchedule("a.test")).contains(lifetime);
         }
     }
 
