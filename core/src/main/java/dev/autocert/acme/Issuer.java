@@ -81,7 +81,9 @@ public final class Issuer implements CertificateSource {
     private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
     /** Challenge types that failed last time per name, tried last next time. */
     private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
-    private final ValidationBudget budget = new ValidationBudget();
+    /** Read from the store at the first order (a JNDI store exists only once the container started); guarded by this. */
+    private @Nullable ValidationBudget budget;
+    private final Store store;
     /** The challenge type that last validated each name, for status. */
     private final Map<String, ChallengeType> validatedBy = new ConcurrentHashMap<>();
 
@@ -96,6 +98,7 @@ public final class Issuer implements CertificateSource {
         this.config = config;
         this.ca = ca;
         this.policy = policy;
+        this.store = store;
         this.accounts = new Accounts(config, ca, store);
         this.preflight = Preflight.of(config);
         for (ChallengeSolver s : solvers) {
@@ -112,7 +115,7 @@ public final class Issuer implements CertificateSource {
     @Override
     public CertifiedKey issue(CertificateSpec spec, @Nullable CertifiedKey replacing) throws DiagnosedException, InterruptedException {
         try {
-            Optional<Instant> spent = budget.spentUntil(spec.domains(), Instant.now());
+            Optional<Instant> spent = budget().spentUntil(spec.domains(), Instant.now());
             if (spent.isPresent()) {
                 throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.VALIDATION_BUDGET,
                         "validation failed " + ValidationBudget.FAILURES + " times within the hour for a name of "
@@ -143,6 +146,29 @@ public final class Issuer implements CertificateSource {
             return issued;
         } catch (AcmeException | IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
+        }
+    }
+
+    /** @return the failed-validation budget, with the failures of the last hour an earlier run stored */
+    private synchronized ValidationBudget budget() {
+        if (budget == null) {
+            Map<String, List<Instant>> stored;
+            try {
+                stored = store.loadValidationFailures(ca.directory());
+            } catch (IOException e) {
+                LOG.warn("Cannot read the failed validations stored for {}; the budget starts full: {}", ca.directory(), e.getMessage());
+                stored = Map.of();
+            }
+            budget = new ValidationBudget(stored);
+        }
+        return budget;
+    }
+
+    private void saveBudget() {
+        try {
+            store.saveValidationFailures(ca.directory(), budget().recent(Instant.now()));
+        } catch (IOException e) {
+            LOG.warn("Cannot store the failed validations for {}; a restart starts the budget full: {}", ca.directory(), e.getMessage());
         }
     }
 
@@ -304,7 +330,8 @@ public final class Issuer implements CertificateSource {
                 if (s != Status.VALID) {
                     p.challenge().fetch();
                     failedTypes.computeIfAbsent(p.domain(), d -> EnumSet.noneOf(ChallengeType.class)).add(p.type());
-                    budget.failed(p.domain(), Instant.now());
+                    budget().failed(p.domain(), Instant.now());
+                    saveBudget();
                     throw new DiagnosedException(p.challenge().getError().map(e -> explain(e, p))
                             .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, p.domain() + ": the authorization ended " + s,
                                     "retrying later", null)), null);

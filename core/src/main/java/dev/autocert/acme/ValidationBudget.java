@@ -6,8 +6,10 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Failed validations per name in the last hour, so Autocert never spends the CA's failed-validation limit
@@ -22,9 +24,33 @@ final class ValidationBudget {
 
     private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
+    /** An empty budget: no validation failed yet. */
+    ValidationBudget() {
+    }
+
+    /** @param stored the failures a store kept from earlier runs (a restart must not reset the budget) */
+    ValidationBudget(Map<String, List<Instant>> stored) {
+        stored.forEach((name, times) -> failures.put(name, new ArrayDeque<>(times.stream().sorted().toList())));
+    }
+
     /** @param name a name whose validation the CA refused at {@code at} */
     synchronized void failed(String name, Instant at) {
         failures.computeIfAbsent(name, n -> new ArrayDeque<>()).addLast(at);
+    }
+
+    /**
+     * @param now the time
+     * @return the failures still within the window, by name: what a store keeps
+     */
+    synchronized Map<String, List<Instant>> recent(Instant now) {
+        Map<String, List<Instant>> out = new TreeMap<>();
+        failures.forEach((name, times) -> {
+            List<Instant> within = times.stream().filter(t -> t.plus(WINDOW).isAfter(now)).toList();
+            if (!within.isEmpty()) {
+                out.put(name, within);
+            }
+        });
+        return out;
     }
 
     /**

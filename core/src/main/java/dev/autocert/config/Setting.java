@@ -71,7 +71,7 @@ public enum Setting {
     KEYSTORE_PASSWORD("keystorePassword", Checks::text, "changeit", null,
             "Password of the PKCS#12 keystores written next to each stored certificate."),
     RETRY_DELAY("retryDelay", Checks::duration, "1m", null,
-            "First delay after a failed attempt; doubles each time, up to a day."),
+            "First delay after a failed attempt; doubles each time, up to 6 hours."),
     MAX_CONCURRENT_ORDERS("maxConcurrentOrders", Checks::count, "8", null,
             "How many certificates may be ordered at the same time."),
     DNS_HOOK("dnsHook", (s, v) -> DnsSettings.parseHook(v), null, "/usr/local/bin/dns-hook",

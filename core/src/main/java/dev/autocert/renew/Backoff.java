@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Delays between failed attempts: the first delay doubling with each failure up to a day, each
+ * Delays between failed attempts: the first delay doubling with each failure up to 6 hours (the CA is asked
+ * again at least four times a day, for as long as it takes), each
  * spread by ±20 % so that failures across a fleet do not stay in step.
  */
 public final class Backoff {
 
     /** The longest delay between two attempts. */
-    public static final Duration MAX = Duration.ofDays(1);
+    public static final Duration MAX = Duration.ofHours(6);
 
     private final Duration first;
 

@@ -21,10 +21,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -96,6 +99,49 @@ public final class FileStore implements Store {
         String id = (directory.getHost() + (directory.getPort() > 0 ? "_" + directory.getPort() : "")
                 + directory.getPath()).replaceAll("[^A-Za-z0-9._-]", "_");
         return root.resolve("accounts").resolve(id).resolve("account.pem");
+    }
+
+    /** Beside the account: the budget is the account's at that CA. One line per name: {@code name instant instant …}. */
+    private Path validationFailuresFile(URI directory) {
+        return accountFile(directory).resolveSibling("validation-failures");
+    }
+
+    @Override
+    public Map<String, List<Instant>> loadValidationFailures(URI directory) throws IOException {
+        Path file = validationFailuresFile(directory);
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        Map<String, List<Instant>> out = new TreeMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length < 2) {
+                continue;
+            }
+            try {
+                out.put(fields[0], Arrays.stream(fields).skip(1).map(Instant::parse).toList());
+            } catch (DateTimeParseException e) {
+                throw new IOException("The file " + file + " holds a line that is not a name and instants: '" + line
+                        + "'; delete it (the failed-validation budget then starts full)", e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void saveValidationFailures(URI directory, Map<String, List<Instant>> failures) throws IOException {
+        Path file = validationFailuresFile(directory);
+        if (failures.isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        failures.forEach((name, times) -> {
+            text.append(name);
+            times.forEach(t -> text.append(' ').append(t));
+            text.append('\n');
+        });
+        AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.US_ASCII), false);
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -95,6 +97,28 @@ public interface Store {
      */
     default void saveSchedule(String name, StoredSchedule schedule) throws IOException {
         // a store that keeps no schedule decides again at the next start
+    }
+
+    /**
+     * @param directory a CA's directory URL
+     * @return the validations that CA refused in the last hour, by name, as {@link #saveValidationFailures} kept them;
+     *         a store that keeps none starts every run with the full budget
+     * @throws IOException when the store cannot be read
+     */
+    default Map<String, List<Instant>> loadValidationFailures(URI directory) throws IOException {
+        return Map.of();
+    }
+
+    /**
+     * Keeps the validations a CA refused within the last hour, so a restart does not reset the failed-validation
+     * budget that protects the CA's limit.
+     *
+     * @param directory a CA's directory URL
+     * @param failures  the refused validations by name, each list in time order; replaces what was kept
+     * @throws IOException when the store cannot be written
+     */
+    default void saveValidationFailures(URI directory, Map<String, List<Instant>> failures) throws IOException {
+        // a store that keeps none lets a restart spend the budget again
     }
 
     /**

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,5 +36,25 @@ class ValidationBudgetTest {
         }
         assertThat(budget.spentUntil(List.of("a.test", "b.test"), T.plus(Duration.ofMinutes(30))))
                 .contains(T.plus(Duration.ofMinutes(80)));
+    }
+
+    @Test
+    void whatAStoreKeepsIsTheHoursFailuresAndABudgetBuiltFromItIsAsSpent() {
+        Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
+        ValidationBudget budget = new ValidationBudget();
+        budget.failed("old.test", t0);
+        for (int i = 0; i < 3; i++) {
+            budget.failed("a.test", t0.plus(Duration.ofMinutes(30 + i)));
+        }
+        Instant now = t0.plus(Duration.ofMinutes(65));
+        Map<String, List<Instant>> kept = budget.recent(now);
+        assertThat(kept).containsOnlyKeys("a.test");
+        assertThat(kept.get("a.test")).hasSize(3);
+
+        ValidationBudget restarted = new ValidationBudget(kept);
+        assertThat(restarted.spentUntil(List.of("a.test"), now)).isEmpty();
+        restarted.failed("a.test", now);
+        restarted.failed("a.test", now.plusSeconds(1));
+        assertThat(restarted.spentUntil(List.of("a.test"), now.plusSeconds(2))).contains(t0.plus(Duration.ofMinutes(90)));
     }
 }

@@ -16,15 +16,15 @@ class BackoffTest {
         assertThat(b.nominal(2)).isEqualTo(Duration.ofMinutes(2));
         assertThat(b.nominal(3)).isEqualTo(Duration.ofMinutes(4));
         assertThat(b.nominal(4)).isEqualTo(Duration.ofMinutes(8));
-        assertThat(b.nominal(11)).isEqualTo(Duration.ofMinutes(1024));
-        assertThat(b.nominal(12)).isEqualTo(Duration.ofDays(1));
-        assertThat(b.nominal(100)).isEqualTo(Duration.ofDays(1));
+        assertThat(b.nominal(9)).isEqualTo(Duration.ofMinutes(256));
+        assertThat(b.nominal(10)).isEqualTo(Duration.ofHours(6));
+        assertThat(b.nominal(100)).isEqualTo(Duration.ofHours(6));
         assertThat(b.nominal(Integer.MAX_VALUE)).isEqualTo(Backoff.MAX);
     }
 
     @Test
-    void firstDelayLongerThanADayIsCapped() {
-        assertThat(new Backoff(Duration.ofDays(3)).nominal(1)).isEqualTo(Duration.ofDays(1));
+    void firstDelayLongerThanSixHoursIsCapped() {
+        assertThat(new Backoff(Duration.ofDays(3)).nominal(1)).isEqualTo(Duration.ofHours(6));
     }
 
     @Test

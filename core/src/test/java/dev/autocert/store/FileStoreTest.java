@@ -19,6 +19,7 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -32,6 +33,21 @@ class FileStoreTest {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void failedValidationsAreKeptBesideTheAccountOfTheirCa() throws Exception {
+        FileStore store = new FileStore(tmp.resolve("store"), "pw");
+        URI one = URI.create("https://ca-one.test/dir");
+        URI two = URI.create("https://ca-two.test:14000/dir");
+        assertThat(store.loadValidationFailures(one)).isEmpty();
+        Map<String, List<Instant>> failures = Map.of("a.test", List.of(Instant.parse("2026-12-03T10:00:00Z"),
+                Instant.parse("2026-12-03T10:05:00.5Z")), "b.test", List.of(Instant.parse("2026-12-03T10:01:00Z")));
+        store.saveValidationFailures(one, failures);
+        assertThat(new FileStore(tmp.resolve("store"), "pw").loadValidationFailures(one)).isEqualTo(failures);
+        assertThat(store.loadValidationFailures(two)).as("another CA's budget").isEmpty();
+        store.saveValidationFailures(one, Map.of());
+        assertThat(store.loadValidationFailures(one)).isEmpty();
+    }
 
     @Test
     void onDemandNamesAreTheFoldersWithAMarker() throws Exception {

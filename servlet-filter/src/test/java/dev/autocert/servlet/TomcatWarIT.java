@@ -145,8 +145,16 @@ class TomcatWarIT {
         ItSupport.gc(tomcat.pid());
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
                 .until(() -> ItSupport.threads(tomcat.pid(), "HttpClient-").isEmpty());
-        String leaks = tomcat.manager("findleaks?statusLine=true");
-        assertThat(leaks).as("Tomcat's findleaks after 6 deployments and 1 undeploy").contains("OK - No memory leaks found");
+        // a loader is collected once nothing reaches it; on a busy machine the last old deployment's threads may still
+        // be ending (the scheduler's awaitTermination), so findleaks is asked until it reports none, for at most 20 s:
+        // a real leak is reported every time
+        String[] leaks = new String[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            ItSupport.gc(tomcat.pid());
+            leaks[0] = tomcat.manager("findleaks?statusLine=true");
+            return leaks[0].contains("OK - No memory leaks found");
+        });
+        assertThat(leaks[0]).as("Tomcat's findleaks after 6 deployments and 1 undeploy").contains("OK - No memory leaks found");
         assertThat(tomcat.console())
                 .doesNotContain("appears to have started a thread")
                 .doesNotContain("failed to stop it")

@@ -1,12 +1,11 @@
 package dev.autocert.tomcat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.autocert.config.Setting;
 import dev.autocert.renew.CertificateStatus;
 import dev.autocert.status.AutocertJmx;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.LogCapture;
+import dev.autocert.testkit.MaintenanceFront;
 import dev.autocert.testkit.Pebble;
 import dev.autocert.testkit.TlsProbe;
 import org.junit.jupiter.api.Test;
@@ -14,16 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.MBeanServer;
 import javax.security.auth.x500.X500Principal;
 
@@ -55,7 +49,7 @@ class CaFailoverIT {
         int httpPort = FreePorts.take();
         int httpsPort = FreePorts.take();
         try (Pebble first = pebble("first", httpPort); Pebble second = pebble("second", httpPort);
-             Front front = new Front(first)) {
+             MaintenanceFront front = new MaintenanceFront(first)) {
             AutocertListener listener = listener(front.directoryUrl() + "," + second.directoryUrl(), httpsPort, first, second);
             try (LogCapture log = new LogCapture("dev.autocert");
                  EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener).start()) {
@@ -193,51 +187,5 @@ class CaFailoverIT {
     /** @return the failover log lines, each with its level and logger */
     private static List<String> failovers(LogCapture log) {
         return log.text().lines().filter(m -> m.contains("attempts in a row failed at")).toList();
-    }
-
-    /**
-     * The first CA's directory URL, answering 503 to every request while {@link #refusing}, and Pebble's own directory
-     * document once healthy (its resources are Pebble's URLs, so nonces, accounts and orders stay real).
-     */
-    private static final class Front implements AutoCloseable {
-        final AtomicBoolean refusing = new AtomicBoolean(true);
-        final AtomicInteger refused = new AtomicInteger();
-        private final HttpServer server;
-        private final Pebble pebble;
-
-        Front(Pebble pebble) throws IOException {
-            this.pebble = pebble;
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/", this::answer);
-            server.start();
-        }
-
-        String directoryUrl() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/dir";
-        }
-
-        private void answer(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                boolean directory = exchange.getRequestURI().getPath().equals("/dir");
-                if (refusing.get() || !directory) {
-                    refused.incrementAndGet();
-                    byte[] body = "{\"type\": \"urn:ietf:params:acme:error:serverInternal\", \"detail\": \"down for maintenance\"}"
-                            .getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
-                    exchange.sendResponseHeaders(503, body.length);
-                    exchange.getResponseBody().write(body);
-                    return;
-                }
-                byte[] body = pebble.directoryJson().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            }
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
     }
 }

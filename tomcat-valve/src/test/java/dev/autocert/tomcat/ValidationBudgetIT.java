@@ -9,6 +9,7 @@ import dev.autocert.testkit.Pebble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A validation that always fails (another program answers the challenge path with the wrong body) and an
  * operator pressing {@code renewNow} 20 times with a 100 ms {@code retryDelay}: Pebble sees at most 5 failed
- * validations of the name in the hour, counted in Pebble's own log, and status names the spent budget.
+ * validations of the name in the hour, counted in Pebble's own log, and status names the spent budget. The
+ * failures are stored beside the account: three failures, a restart, and ten more {@code renewNow} still make 5.
  */
 class ValidationBudgetIT {
 
@@ -35,19 +37,9 @@ class ValidationBudgetIT {
     @Test
     void noMoreThanFiveFailedValidationsPerNameAndHourWhateverRenewNowAsks() throws Exception {
         int caHttpPort = FreePorts.take();
-        HttpServer wrong = HttpServer.create(new InetSocketAddress("127.0.0.1", caHttpPort), 0);
-        wrong.createContext("/", exchange -> {
-            byte[] body = "not the key authorization".getBytes(StandardCharsets.US_ASCII);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        wrong.start();
+        HttpServer wrong = wrongAnswers(caHttpPort);
         try (Pebble pebble = Pebble.builder().httpPort(caHttpPort).tlsPort(FreePorts.take()).workDir(dir.resolve("pebble")).start()) {
-            AutocertListener listener = PebbleListener.of(pebble, "budget.test", dir.resolve("store"), FreePorts.take());
-            listener.set(Setting.CHALLENGES, "http-01");
-            listener.set(Setting.RETRY_DELAY, "100ms");
-            listener.set(Setting.PREFLIGHT, "false");
+            AutocertListener listener = listener(pebble, "100ms");
             try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), listener).start()) {
                 for (int i = 0; i < 20; i++) {
                     listener.getAutocert().renewNow("budget.test");
@@ -65,6 +57,62 @@ class ValidationBudgetIT {
         } finally {
             wrong.stop(0);
         }
+    }
+
+    @Test
+    void aRestartKeepsTheFailuresOfTheHour() throws Exception {
+        int caHttpPort = FreePorts.take();
+        HttpServer wrong = wrongAnswers(caHttpPort);
+        try (Pebble pebble = Pebble.builder().httpPort(caHttpPort).tlsPort(FreePorts.take()).workDir(dir.resolve("pebble")).start()) {
+            // three failures (the first attempt at start and two renewNow), then a restart
+            AutocertListener first = listener(pebble, "1h");
+            try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), first).start()) {
+                for (int failures = 1; failures <= 3; failures++) {
+                    int expected = failures;
+                    await().atMost(Duration.ofSeconds(30)).until(() -> first.getAutocert().status().get(0).failures() == expected);
+                    if (failures < 3) {
+                        first.getAutocert().renewNow("budget.test");
+                    }
+                }
+            }
+            assertThat(invalidValidations(pebble)).isEqualTo(3);
+            assertThat(dir.resolve("store/accounts")).isDirectoryRecursivelyContaining("glob:**/validation-failures");
+
+            AutocertListener again = listener(pebble, "100ms");
+            try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), FreePorts.take(), again).start()) {
+                for (int i = 0; i < 10; i++) {
+                    again.getAutocert().renewNow("budget.test");
+                    Thread.sleep(250);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        again.getAutocert().status().get(0).lastError().kind() == Diagnosis.Kind.VALIDATION_BUDGET);
+                Thread.sleep(1000);
+                assertThat(invalidValidations(pebble)).as("failed validations in the hour, across the restart").isEqualTo(5);
+            }
+        } finally {
+            wrong.stop(0);
+        }
+    }
+
+    /** Another program on the CA's HTTP-01 port answering every challenge with the wrong body. */
+    private static HttpServer wrongAnswers(int port) throws IOException {
+        HttpServer wrong = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        wrong.createContext("/", exchange -> {
+            byte[] body = "not the key authorization".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        wrong.start();
+        return wrong;
+    }
+
+    private AutocertListener listener(Pebble pebble, String retryDelay) {
+        AutocertListener listener = PebbleListener.of(pebble, "budget.test", dir.resolve("store"), FreePorts.take());
+        listener.set(Setting.CHALLENGES, "http-01");
+        listener.set(Setting.RETRY_DELAY, retryDelay);
+        listener.set(Setting.PREFLIGHT, "false");
+        return listener;
     }
 
     private static int invalidValidations(Pebble pebble) {
