@@ -14,12 +14,12 @@ import java.util.function.Supplier;
 
 /**
  * Polls an ACME resource until it reaches a final status. It honours the CA's Retry-After; without
- * one it starts at 50 ms and doubles up to 2 s, so a fast CA is not kept waiting for a fixed
+ * one it starts at 20 ms and doubles up to 2 s, so a fast CA is not kept waiting for a fixed
  * three-second sleep (acme4j's default) and a slow one is not hammered.
  */
 final class Polling {
 
-    private static final Duration FIRST = Duration.ofMillis(50);
+    private static final Duration FIRST = Duration.ofMillis(20);
     private static final Duration LONGEST = Duration.ofSeconds(2);
 
     private Polling() {
