@@ -261,6 +261,13 @@ public final class CertificateManager implements AutoCloseable {
     private void loadRateLimit(Managed m) {
         try {
             Optional<Instant> until = store.loadRateLimit(m.spec.name()).filter(clock.instant()::isBefore);
+            Optional<URI> by = until.isPresent() ? store.loadRateLimitedBy(m.spec.name()) : Optional.empty();
+            if (by.isPresent() && !by.get().equals(config.directory())) {
+                // a start's first attempt goes to the first CA: another CA's limit does not concern it
+                LOG.info("The rate limit stored for {} (until {}) is {}'s; the first attempt goes to {}", m.spec.domains(),
+                        until.get(), by.get(), config.directory());
+                return;
+            }
             if (until.isPresent()) {
                 synchronized (m) {
                     m.state = m.state.rateLimited(until.get());
@@ -269,6 +276,14 @@ public final class CertificateManager implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("Cannot read the rate limit stored for {}: {}", m.spec.name(), e.getMessage());
+        }
+    }
+
+    private void saveRateLimit(Managed m, Instant until, URI by) {
+        try {
+            store.saveRateLimit(m.spec.name(), until, by);
+        } catch (IOException e) {
+            LOG.warn("Cannot store the rate limit of {}; a restart may ask the CA too early: {}", m.spec.name(), e.getMessage());
         }
     }
 
@@ -561,7 +576,8 @@ public final class CertificateManager implements AutoCloseable {
             }
         }
         if (!movesOn) {
-            limited.ifPresent(until -> saveRateLimit(m, Optional.of(until)));
+            URI directory = config.authorities().get(ca).directory();
+            limited.ifPresent(until -> saveRateLimit(m, until, directory));
         } else if (wasLimited) {
             saveRateLimit(m, Optional.empty());
         }

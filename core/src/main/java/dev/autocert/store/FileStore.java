@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.math.BigInteger;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -231,9 +232,30 @@ public final class FileStore implements Store {
         }
         String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
         try {
-            return Optional.of(Instant.parse(text));
+            return Optional.of(Instant.parse(text.split(" ")[0]));
         } catch (DateTimeParseException e) {
             throw new IOException("The file " + file + " does not hold an instant such as 2026-12-01T10:00:00Z: '" + text
+                    + "'; delete it to let Autocert ask the CA again", e);
+        }
+    }
+
+    /** The file holds the instant, then the CA's directory URL when known. */
+    @Override
+    public void saveRateLimit(String name, Instant until, URI by) throws IOException {
+        AtomicFiles.write(rateLimitFile(name), (until + " " + by + "\n").getBytes(StandardCharsets.US_ASCII), false);
+    }
+
+    @Override
+    public Optional<URI> loadRateLimitedBy(String name) throws IOException {
+        Path file = rateLimitFile(name);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String[] fields = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+        try {
+            return fields.length < 2 ? Optional.empty() : Optional.of(new URI(fields[1]));
+        } catch (URISyntaxException e) {
+            throw new IOException("The file " + file + " names no CA after its instant: '" + fields[1]
                     + "'; delete it to let Autocert ask the CA again", e);
         }
     }

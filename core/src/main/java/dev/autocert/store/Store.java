@@ -80,6 +80,28 @@ public interface Store {
     void saveRateLimit(String name, Optional<Instant> until) throws IOException;
 
     /**
+     * Remembers a rate limit with the CA that set it: with several CAs in {@code directory}, a restart only waits for
+     * it when its first attempt goes to that CA.
+     *
+     * @param name  a certificate's name
+     * @param until when the limit lifts
+     * @param by    the directory URL of the CA that set it
+     * @throws IOException when the store cannot be written
+     */
+    default void saveRateLimit(String name, Instant until, URI by) throws IOException {
+        saveRateLimit(name, Optional.of(until));
+    }
+
+    /**
+     * @param name a certificate's name
+     * @return the CA that set the rate limit {@link #loadRateLimit} returns, when the store kept it
+     * @throws IOException when the store cannot be read
+     */
+    default Optional<URI> loadRateLimitedBy(String name) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
      * @param name a certificate's name
      * @return the renewal decision stored for it; a store that keeps none makes every start decide anew
      * @throws IOException when the store cannot be read

@@ -428,6 +428,34 @@ class CertificateManagerTest {
     }
 
     @Test
+    void aStoredRateLimitOfTheSecondCaDoesNotHoldBackAStartsAttemptAtTheFirst() throws Exception {
+        store.saveRateLimit("a.test", clock.instant().plus(Duration.ofHours(2)), URI.create(SECOND_CA));
+        twoCas(second, "3").loadStored();
+        manager.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> source.issued.get() == 1);
+        assertThat(second.attempts).hasValue(0);
+    }
+
+    @Test
+    void aStoredRateLimitOfTheFirstCaHoldsBackAStartsAttempt() throws Exception {
+        store.saveRateLimit("a.test", clock.instant().plus(Duration.ofHours(2)), URI.create(FIRST_CA));
+        twoCas(second, "3").loadStored();
+        manager.start();
+        Thread.sleep(200);
+        assertThat(manager.status().get(0).nextReason()).isEqualTo("when the CA's rate limit lifts");
+        assertThat(source.attempts).hasValue(0);
+    }
+
+    @Test
+    void aRateLimitIsStoredWithTheCaThatSetIt() throws Exception {
+        source.failuresToCome.set(1);
+        source.retryAfter = clock.instant().plus(Duration.ofDays(7));
+        manager("a.test").start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.limitsBy.containsKey("a.test"));
+        assertThat(store.limitsBy.get("a.test")).hasToString("https://127.0.0.1:1/dir");
+    }
+
+    @Test
     void aRateLimitOfTheCaThatFailsOverDoesNotHoldBackTheNextCa() throws Exception {
         source.failuresToCome.set(1);
         source.retryAfter = clock.instant().plus(Duration.ofDays(7));

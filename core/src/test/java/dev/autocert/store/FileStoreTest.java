@@ -196,6 +196,11 @@ class FileStoreTest {
         store.saveRateLimit("a.test", Optional.empty());
         assertThat(store.loadRateLimit("a.test")).isEmpty();
         store.saveRateLimit("a.test", Optional.empty()); // clearing twice is fine
+        store.saveRateLimit("a.test", lifts, URI.create("https://ca-two.test:14000/dir"));
+        assertThat(store.loadRateLimit("a.test")).contains(lifts);
+        assertThat(store.loadRateLimitedBy("a.test")).contains(URI.create("https://ca-two.test:14000/dir"));
+        store.saveRateLimit("a.test", Optional.of(lifts));
+        assertThat(store.loadRateLimitedBy("a.test")).as("an older file holds the instant only").isEmpty();
     }
 
     @Test

@@ -42,6 +42,13 @@ public final class MemoryStore implements Store {
 
     @Override public Optional<KeyPair> loadAccountKey(URI directory) { return Optional.ofNullable(accounts.get(directory)); }
     @Override public void saveAccountKey(URI directory, KeyPair keys) { accounts.put(directory, keys); }
+    /** The CA that set each rate limit, by certificate name. */
+    public final Map<String, URI> limitsBy = new ConcurrentHashMap<>();
+    @Override public void saveRateLimit(String name, Instant until, URI by) {
+        limits.put(name, until);
+        limitsBy.put(name, by);
+    }
+    @Override public Optional<URI> loadRateLimitedBy(String name) { return Optional.ofNullable(limitsBy.get(name)); }
     @Override public Set<String> loadOnDemandNames() { return Set.copyOf(onDemand); }
     @Override public void saveOnDemand(String name, boolean marked) {
         if (marked) {
@@ -70,6 +77,7 @@ public final class MemoryStore implements Store {
 
     @Override
     public void saveRateLimit(String name, Optional<Instant> until) {
+        limitsBy.remove(name);
         until.ifPresentOrElse(u -> limits.put(name, u), () -> limits.remove(name));
     }
 

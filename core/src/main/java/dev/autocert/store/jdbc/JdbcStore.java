@@ -263,10 +263,21 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
     }
 
     @Override
+    public void saveRateLimit(String name, Instant until, URI by) throws IOException {
+        run(c -> update(c, "INSERT INTO autocert_rate_limits (name, until, directory) VALUES (?, ?, ?) ON CONFLICT (name)"
+                + " DO UPDATE SET until = EXCLUDED.until, directory = EXCLUDED.directory", name, Timestamp.from(until), by.toString()));
+    }
+
+    @Override
+    public Optional<URI> loadRateLimitedBy(String name) throws IOException {
+        return run(c -> one(c, "SELECT directory FROM autocert_rate_limits WHERE name = ?", name).map(URI::create));
+    }
+
+    @Override
     public void saveRateLimit(String name, Optional<Instant> until) throws IOException {
         if (until.isPresent()) {
             run(c -> update(c, "INSERT INTO autocert_rate_limits (name, until) VALUES (?, ?) ON CONFLICT (name)"
-                    + " DO UPDATE SET until = EXCLUDED.until", name, Timestamp.from(until.get())));
+                    + " DO UPDATE SET until = EXCLUDED.until, directory = NULL", name, Timestamp.from(until.get())));
         } else {
             run(c -> update(c, "DELETE FROM autocert_rate_limits WHERE name = ?", name));
         }

@@ -31,7 +31,8 @@ final class Schema {
                     + " expires_at timestamptz NOT NULL, PRIMARY KEY (type, key))"),
             List.of("CREATE TABLE autocert_on_demand (name text PRIMARY KEY, added_at timestamptz NOT NULL DEFAULT now())",
                     "CREATE TABLE autocert_schedules (name text PRIMARY KEY, serial text NOT NULL, renew_at timestamptz NOT NULL,"
-                            + " reason text NOT NULL, renewal_info_check timestamptz, issued_by text)"));
+                            + " reason text NOT NULL, renewal_info_check timestamptz, issued_by text)",
+                    "ALTER TABLE autocert_rate_limits ADD COLUMN directory text"));
 
     /** The version this code writes. */
     static final int VERSION = MIGRATIONS.size();

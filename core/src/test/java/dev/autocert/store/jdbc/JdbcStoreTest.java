@@ -169,6 +169,19 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aRateLimitKeepsTheCaThatSetIt() throws IOException {
+        String url = freshDatabase();
+        try (JdbcStore a = node(url, null, "a"); JdbcStore b = node(url, null, "b")) {
+            Instant until = Instant.parse("2026-12-03T20:00:00Z");
+            a.saveRateLimit("a.test", until, URI.create("https://ca-two.test/dir"));
+            assertThat(b.loadRateLimit("a.test")).contains(until);
+            assertThat(b.loadRateLimitedBy("a.test")).contains(URI.create("https://ca-two.test/dir"));
+            b.saveRateLimit("a.test", Optional.of(until));
+            assertThat(a.loadRateLimitedBy("a.test")).isEmpty();
+        }
+    }
+
+    @Test
     void onDemandNamesAreSharedBetweenNodes() throws IOException {
         String url = freshDatabase();
         try (JdbcStore a = node(url, null, "a"); JdbcStore b = node(url, null, "b")) {
