@@ -19,8 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +92,7 @@ public final class BenchServer {
             // OpenSSL connector's keystores are written from it)
             CertifiedKey first = SelfSigned.temporary(List.of(sni), KeyType.EC256);
             autocert.liveCertificates().install(autocert.config().certificates().get(0).name(), first);
-            out.put("live_fingerprint", fingerprint(first));
+            out.put("live_fingerprint", first.fingerprint());
         }
 
         Tomcat tomcat = new Tomcat();
@@ -221,9 +219,5 @@ public final class BenchServer {
             used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
-    }
-
-    private static String fingerprint(CertifiedKey key) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.leaf().getEncoded()));
     }
 }

@@ -18,10 +18,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.Security;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +99,7 @@ public final class JettyBenchServer {
                 String sni = opt.get("sni", "bench.test");
                 CertifiedKey first = SelfSigned.temporary(List.of(sni), KeyType.EC256);
                 installed.autocert().liveCertificates().install(sni, first);
-                out.put("live_fingerprint", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(first.leaf().getEncoded())));
+                out.put("live_fingerprint", first.fingerprint());
             } else {
                 installed.autocert().challengeBoard().putHttp01(opt.require("token"), opt.require("keyauth"));
             }

@@ -31,7 +31,8 @@ public final class AutocertConfig {
     /** Let's Encrypt's staging directory. */
     public static final String LETSENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
 
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** One label of a DNS host name, lower case (also what {@link OnDemandSettings#orderableName} checks). */
+    static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     /** How a JNDI name starts ({@code java:comp/env/...}, {@code java:global/...}). */
     private static final String JNDI_PREFIX = "java:";
@@ -349,7 +350,15 @@ public final class AutocertConfig {
 
     private static boolean isDatabase(String value) {
         String v = value.trim();
-        return v.regionMatches(true, 0, "jdbc:", 0, 5) || v.startsWith(JNDI_PREFIX);
+        return v.regionMatches(true, 0, "jdbc:", 0, 5) || namesDataSource(v);
+    }
+
+    /**
+     * @param storage a database {@code storage} value
+     * @return whether it is the JNDI name of a container's {@code DataSource} ({@code java:...}) rather than a JDBC URL
+     */
+    public static boolean namesDataSource(String storage) {
+        return storage.startsWith(JNDI_PREFIX);
     }
 
     /**
@@ -359,7 +368,7 @@ public final class AutocertConfig {
     static String parseStorageUrl(String value) throws ConfigException {
         String v = value.trim();
         boolean url = v.startsWith("jdbc:postgresql://") && v.length() > "jdbc:postgresql://".length();
-        boolean jndi = v.startsWith(JNDI_PREFIX) && v.length() > JNDI_PREFIX.length() && !v.endsWith("/");
+        boolean jndi = namesDataSource(v) && v.length() > JNDI_PREFIX.length() && !v.endsWith("/");
         if (!url && !jndi) {
             throw new ConfigException("storage", "names a database Autocert cannot use: '" + v + "'",
                     "use PostgreSQL, e.g. storage=\"jdbc:postgresql://db.internal:5432/autocert\" or the JNDI name of the"
@@ -534,7 +543,7 @@ public final class AutocertConfig {
 
     /** @return the JDBC URL of the cluster store, when {@code storage} names a database by URL */
     public Optional<String> storageUrl() {
-        return Optional.ofNullable(storageDatabase).filter(u -> !u.startsWith(JNDI_PREFIX));
+        return Optional.ofNullable(storageDatabase).filter(u -> !namesDataSource(u));
     }
 
     /**
@@ -542,7 +551,7 @@ public final class AutocertConfig {
      *         one (e.g. {@code java:comp/env/jdbc/autocert})
      */
     public Optional<String> storageDataSource() {
-        return Optional.ofNullable(storageDatabase).filter(u -> u.startsWith(JNDI_PREFIX));
+        return Optional.ofNullable(storageDatabase).filter(AutocertConfig::namesDataSource);
     }
 
     /** @return the database user of the cluster store, if given */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The on-demand settings of one instance: whether a certificate may be obtained at the first handshake for a name
@@ -28,8 +27,6 @@ public final class OnDemandSettings {
         /** No certificate: the handshake fails with a TLS alert. */
         FAIL
     }
-
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final boolean enabled;
     private final @Nullable URI ask;
@@ -144,7 +141,7 @@ public final class OnDemandSettings {
             return null;
         }
         for (String label : labels) {
-            if (!LABEL.matcher(label).matches()) {
+            if (!AutocertConfig.LABEL.matcher(label).matches()) {
                 return null;
             }
         }

@@ -30,13 +30,9 @@ final class AskEndpoint {
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** @return the URL asked for {@code name} */
+    /** @return the URL asked for {@code name} ({@code onDemandAsk} has no fragment: its check refuses one) */
     URI urlFor(String name) {
-        String query = "domain=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
-        String base = url.toString();
-        int fragment = base.indexOf('#');
-        base = fragment < 0 ? base : base.substring(0, fragment);
-        return URI.create(base + (url.getRawQuery() == null ? "?" : "&") + query);
+        return URI.create(url + (url.getRawQuery() == null ? "?" : "&") + "domain=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
     }
 
     /**

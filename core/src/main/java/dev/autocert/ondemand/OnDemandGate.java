@@ -144,16 +144,16 @@ public final class OnDemandGate implements CertificateEvents {
             finish(name, future, Outcome.REFUSED);
             return;
         }
-        if (manager.onDemandCount() >= settings.max()) {
+        int existing = manager.onDemandCount();
+        if (existing >= settings.max()) {
             warn("max", "Refusing an on-demand certificate for {}: {} on-demand certificates exist (onDemandMax={})",
-                    name, manager.onDemandCount(), settings.max());
+                    name, existing, settings.max());
             finish(name, future, Outcome.REFUSED);
             return;
         }
+        // the rate is checked before asking (a full minute asks nobody) and taken once approved
         if (!hasRate(now)) {
-            warn("rate", "Refusing an on-demand certificate for {} for now: {} were ordered in the last minute (onDemandRate={})",
-                    name, settings.perMinute(), settings.perMinute());
-            finish(name, future, Outcome.REFUSED);
+            refuseOverRate(name, future);
             return;
         }
         Verdict verdict = approve(name);
@@ -168,9 +168,7 @@ public final class OnDemandGate implements CertificateEvents {
             return;
         }
         if (!takeRate(clock.instant())) {
-            warn("rate", "Refusing an on-demand certificate for {} for now: {} were ordered in the last minute (onDemandRate={})",
-                    name, settings.perMinute(), settings.perMinute());
-            finish(name, future, Outcome.REFUSED);
+            refuseOverRate(name, future);
             return;
         }
         LOG.info("On-demand certificate for {} approved: obtaining it", name);
@@ -178,6 +176,12 @@ public final class OnDemandGate implements CertificateEvents {
         if (manager.manageOnDemand(new CertificateSpec(List.of(name)), true)) {
             finish(name, future, Outcome.SERVED); // another node had stored it
         }
+    }
+
+    private void refuseOverRate(String name, CompletableFuture<Outcome> future) {
+        warn("rate", "Refusing an on-demand certificate for {} for now: {} were ordered in the last minute (onDemandRate={})",
+                name, settings.perMinute(), settings.perMinute());
+        finish(name, future, Outcome.REFUSED);
     }
 
     /** The predicate first, then the allow-list, then the ask endpoint. */

@@ -217,7 +217,7 @@ public final class CertificateManager implements AutoCloseable {
     public boolean manageOnDemand(CertificateSpec spec, boolean approved) {
         Managed m = new Managed(spec, true, !approved);
         if (!add(m)) {
-            return live.served(spec.name()).isPresent();
+            return serves(spec.name());
         }
         boolean served = loadStored(m);
         synchronized (m) {
@@ -279,17 +279,14 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
-    private void saveRateLimit(Managed m, Instant until, URI by) {
+    /** @param until when the limit of the CA {@code by} lifts, or empty to clear the stored limit */
+    private void saveRateLimit(Managed m, Optional<Instant> until, @Nullable URI by) {
         try {
-            store.saveRateLimit(m.spec.name(), until, by);
-        } catch (IOException e) {
-            LOG.warn("Cannot store the rate limit of {}; a restart may ask the CA too early: {}", m.spec.name(), e.getMessage());
-        }
-    }
-
-    private void saveRateLimit(Managed m, Optional<Instant> until) {
-        try {
-            store.saveRateLimit(m.spec.name(), until);
+            if (until.isPresent() && by != null) {
+                store.saveRateLimit(m.spec.name(), until.get(), by);
+            } else {
+                store.saveRateLimit(m.spec.name(), until);
+            }
         } catch (IOException e) {
             LOG.warn("Cannot store the rate limit of {}; a restart may ask the CA too early: {}", m.spec.name(), e.getMessage());
         }
@@ -466,7 +463,7 @@ public final class CertificateManager implements AutoCloseable {
                 scheduleRenewalInfoCheck(m);
             }
             if (wasLimited) {
-                saveRateLimit(m, Optional.empty());
+                saveRateLimit(m, Optional.empty(), null);
             }
             tellInstalled(m, issued, true);
         } catch (InterruptedException e) {
@@ -575,11 +572,10 @@ public final class CertificateManager implements AutoCloseable {
                 m.lastExpiryNotice = now;
             }
         }
-        if (!movesOn) {
-            URI directory = config.authorities().get(ca).directory();
-            limited.ifPresent(until -> saveRateLimit(m, until, directory));
-        } else if (wasLimited) {
-            saveRateLimit(m, Optional.empty());
+        if (!movesOn && limited.isPresent()) {
+            saveRateLimit(m, limited, config.authorities().get(ca).directory());
+        } else if (movesOn && wasLimited) {
+            saveRateLimit(m, Optional.empty(), null);
         }
         if (movesOn) {
             LOG.warn("{}: {} attempts in a row failed at {}; the next attempts go to {} (caFailoverAfter={}), the next renewal"

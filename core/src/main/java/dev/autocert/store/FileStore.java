@@ -226,16 +226,15 @@ public final class FileStore implements Store {
 
     @Override
     public Optional<Instant> loadRateLimit(String name) throws IOException {
-        Path file = rateLimitFile(name);
-        if (!Files.exists(file)) {
+        Optional<String[]> fields = rateLimitFields(name);
+        if (fields.isEmpty()) {
             return Optional.empty();
         }
-        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
         try {
-            return Optional.of(Instant.parse(text.split(" ")[0]));
+            return Optional.of(Instant.parse(fields.get()[0]));
         } catch (DateTimeParseException e) {
-            throw new IOException("The file " + file + " does not hold an instant such as 2026-12-01T10:00:00Z: '" + text
-                    + "'; delete it to let Autocert ask the CA again", e);
+            throw new IOException("The file " + rateLimitFile(name) + " does not hold an instant such as 2026-12-01T10:00:00Z: '"
+                    + String.join(" ", fields.get()) + "'; delete it to let Autocert ask the CA again", e);
         }
     }
 
@@ -247,17 +246,25 @@ public final class FileStore implements Store {
 
     @Override
     public Optional<URI> loadRateLimitedBy(String name) throws IOException {
+        Optional<String[]> fields = rateLimitFields(name);
+        if (fields.isEmpty() || fields.get().length < 2) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new URI(fields.get()[1]));
+        } catch (URISyntaxException e) {
+            throw new IOException("The file " + rateLimitFile(name) + " names no CA after its instant: '" + fields.get()[1]
+                    + "'; delete it to let Autocert ask the CA again", e);
+        }
+    }
+
+    /** @return the fields of the rate-limit file (instant, then the CA when known), or empty when there is none */
+    private Optional<String[]> rateLimitFields(String name) throws IOException {
         Path file = rateLimitFile(name);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        String[] fields = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
-        try {
-            return fields.length < 2 ? Optional.empty() : Optional.of(new URI(fields[1]));
-        } catch (URISyntaxException e) {
-            throw new IOException("The file " + file + " names no CA after its instant: '" + fields[1]
-                    + "'; delete it to let Autocert ask the CA again", e);
-        }
+        return Optional.of(Files.readString(file, StandardCharsets.US_ASCII).trim().split(" "));
     }
 
     @Override

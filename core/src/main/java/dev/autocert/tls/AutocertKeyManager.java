@@ -100,7 +100,6 @@ public final class AutocertKeyManager extends X509ExtendedKeyManager {
         return fallback(keyType, sniOf(session), delegate == null ? null : delegate.chooseEngineServerAlias(keyType, issuers, engine));
     }
 
-
     @Override
     public @Nullable String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         if (!(socket instanceof SSLSocket ssl)) {

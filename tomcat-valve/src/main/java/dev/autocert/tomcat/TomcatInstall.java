@@ -207,11 +207,12 @@ public final class TomcatInstall {
         }
     }
 
-    /** Adds the HTTPS connector, its keystore file holding {@code initial} (the stored certificate or a placeholder). */
+    /** @return the keystore file of the HTTPS connector Autocert adds */
     private static Path ownKeystore(AutocertConfig config) {
         return config.storage().toAbsolutePath().resolve("connector").resolve("keystore.p12");
     }
 
+    /** Adds the HTTPS connector, its keystore file holding {@code initial} (the stored certificate or a placeholder). */
     private @Nullable Connector addConnector(Service service, AutocertConfig config, CertifiedKey initial) {
         Path ownKeystore = ownKeystore(config);
         try {

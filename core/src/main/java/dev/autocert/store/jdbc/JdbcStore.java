@@ -1,5 +1,6 @@
 package dev.autocert.store.jdbc;
 
+import dev.autocert.config.AutocertConfig;
 import dev.autocert.config.ChallengeType;
 import dev.autocert.store.CertificateFiles;
 import dev.autocert.store.ClusterStore;
@@ -98,7 +99,7 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
      */
     public JdbcStore(Settings settings, FileStore local, Duration leaseTime, DataSourceLookup lookup) {
         this.db = new Database(settings.url(), settings.user(), settings.password(),
-                settings.url().startsWith("jdbc:") ? null : lookup);
+                AutocertConfig.namesDataSource(settings.url()) ? lookup : null);
         this.cipher = new KeyCipher(settings.key());
         this.local = local;
         this.leaseTime = leaseTime;
