@@ -2,6 +2,7 @@ package dev.autocert.tomcat;
 
 import dev.autocert.config.Setting;
 import dev.autocert.renew.Backoff;
+import dev.autocert.testkit.ClientLoop;
 import dev.autocert.testkit.FreePorts;
 import dev.autocert.testkit.MaintenanceFront;
 import dev.autocert.testkit.Pebble;
@@ -15,8 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,22 +52,8 @@ class CaDownBackoffIT {
             front.refusing.set(true);
             AutocertListener listener = listener(front, pebble, httpsPort);
             try (EmbeddedTomcat tomcat = new EmbeddedTomcat(dir.resolve("base"), httpPort, listener).start()) {
-                AtomicBoolean connecting = new AtomicBoolean(true);
-                AtomicInteger servedOld = new AtomicInteger();
-                AtomicInteger failed = new AtomicInteger();
-                Thread client = new Thread(() -> {
-                    while (connecting.get()) {
-                        try {
-                            X509Certificate leaf = TlsProbe.javaHandshake("127.0.0.1", httpsPort, NAME, roots).get(0);
-                            if (leaf.equals(old)) {
-                                servedOld.incrementAndGet();
-                            }
-                        } catch (RuntimeException e) {
-                            failed.incrementAndGet();
-                        }
-                    }
-                });
-                client.start();
+                // matched: the old certificate served while the CA is down
+                ClientLoop client = ClientLoop.start(() -> TlsProbe.javaHandshake("127.0.0.1", httpsPort, NAME, roots).get(0).equals(old));
                 listener.getAutocert().renewNow(NAME);
                 await().atMost(Duration.ofSeconds(40)).until(() -> attempts(front.refusedAt()).size() >= REFUSED_ATTEMPTS);
                 List<Instant> attempts = attempts(front.refusedAt());
@@ -77,16 +62,15 @@ class CaDownBackoffIT {
                 X509Certificate renewed = await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(50))
                         .until(() -> TlsProbe.javaHandshake("127.0.0.1", httpsPort, NAME, roots).get(0), leaf -> !leaf.equals(old));
                 Duration recovery = Duration.between(back, Instant.now());
-                connecting.set(false);
-                client.join();
+                client.close();
 
                 List<Long> gaps = new ArrayList<>();
                 for (int i = 1; i < attempts.size(); i++) {
                     gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
                 }
                 System.out.printf("[measure] CA down, retryDelay=1s: attempts %s ms apart; recovered %.1f s after the CA came back;"
-                        + " %d handshakes served the old certificate, %d failed%n", gaps, recovery.toMillis() / 1000.0, servedOld.get(),
-                        failed.get());
+                        + " %d handshakes served the old certificate, %d failed%n", gaps, recovery.toMillis() / 1000.0, client.matched(),
+                        client.failed());
                 Backoff backoff = new Backoff(Duration.ofSeconds(1));
                 for (int i = 0; i < gaps.size(); i++) {
                     long nominal = backoff.nominal(i + 1).toMillis();
@@ -96,8 +80,8 @@ class CaDownBackoffIT {
                 assertThat(recovery.toMillis()).as("within one back-off step (%d ms nominal)", nextStep).isLessThan(nextStep * 12 / 10 + 3000);
                 assertThat(renewed.getSerialNumber()).isNotEqualTo(old.getSerialNumber());
                 TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, NAME, roots), roots, NAME);
-                assertThat(failed).as("handshakes failed while the CA was down").hasValue(0);
-                assertThat(servedOld.get()).isPositive();
+                assertThat(client.failed()).as("handshakes failed while the CA was down").isZero();
+                assertThat(client.matched()).isPositive();
             }
         }
     }
