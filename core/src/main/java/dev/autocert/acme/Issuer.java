@@ -49,6 +49,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -309,7 +311,8 @@ public final class Issuer implements CertificateSource {
 
     private void authorize(Order order) throws AcmeException, DiagnosedException, InterruptedException {
         List<Pending> pending = new ArrayList<>();
-        Thread selfCheck = null;
+        SelfCheck selfCheck = null;
+        boolean validated = false;
         try {
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() != Status.VALID) {
@@ -340,27 +343,78 @@ public final class Issuer implements CertificateSource {
                 validatedBy.put(p.domain(), p.type());
                 LOG.info("{}: validated over {}", p.domain(), p.type().acmeName());
             }
+            validated = true;
         } finally {
-            if (selfCheck != null) {
-                // the answers must outlive the self-check, or it would report them missing
-                selfCheck.join(PREFLIGHT_WAIT.toMillis());
-                selfCheck.interrupt();
-            }
-            for (Pending p : pending) {
-                p.published().close();
+            if (selfCheck == null) {
+                closeAll(pending);
+            } else {
+                SelfCheck check = selfCheck;
+                closeAll(pending.stream().filter(p -> !check.checks(p)).toList());
+                if (!validated) {
+                    check.awaitEnd(PREFLIGHT_WAIT);
+                }
+                // validated: the order goes on while a slow self-check (a NAT without hairpinning, a resolver
+                // timing out) ends by itself; whichever of the two ends last withdraws the answers it checks
+                check.release();
             }
         }
     }
 
-    /** @return the thread fetching each HTTP-01 answer through the public name, or {@code null} when there is none to do */
-    private @Nullable Thread startPreflight(List<Pending> pending) {
-        if (!config.preflight() || pending.stream().noneMatch(p -> p.type() == ChallengeType.HTTP_01)) {
+    private static void closeAll(List<Pending> pending) {
+        for (Pending p : pending) {
+            p.published().close();
+        }
+    }
+
+    /**
+     * @return the self-check of the HTTP-01 answers through the public name, running; {@code null} when there is
+     *         none to do
+     */
+    private @Nullable SelfCheck startPreflight(List<Pending> pending) {
+        List<Pending> http = pending.stream().filter(p -> p.type() == ChallengeType.HTTP_01).toList();
+        if (!config.preflight() || http.isEmpty()) {
             return null;
         }
-        Thread t = new Thread(() -> preflight(pending), "autocert-preflight");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return new SelfCheck(http, this::preflight);
+    }
+
+    /**
+     * The self-check on a thread of its own. The answers it fetches must outlive both it (or it would report them
+     * missing) and the CA's validation: the second of the two to {@link #release} withdraws them.
+     */
+    private static final class SelfCheck {
+        private final List<Pending> answers;
+        private final AtomicInteger holders = new AtomicInteger(2);
+        private final Thread thread;
+
+        SelfCheck(List<Pending> answers, Consumer<List<Pending>> check) {
+            this.answers = answers;
+            this.thread = new Thread(() -> {
+                try {
+                    check.accept(answers);
+                } finally {
+                    release();
+                }
+            }, "autocert-preflight");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        boolean checks(Pending p) {
+            return answers.contains(p);
+        }
+
+        /** Gives a failed attempt's self-check its time, bounded, since its diagnosis explains the CA's refusal. */
+        void awaitEnd(Duration atMost) throws InterruptedException {
+            thread.join(atMost.toMillis());
+            thread.interrupt();
+        }
+
+        void release() {
+            if (holders.decrementAndGet() == 0) {
+                closeAll(answers);
+            }
+        }
     }
 
     /** Fetches each HTTP-01 answer through the public name; only logs, never blocks the order. */

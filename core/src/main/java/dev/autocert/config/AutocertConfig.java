@@ -597,7 +597,7 @@ public final class AutocertConfig {
         return Optional.ofNullable(hooks.get(event));
     }
 
-    /** @return whether to self-check HTTP-01 answers before asking the CA */
+    /** @return whether to self-check HTTP-01 answers beside the CA's validation */
     public boolean preflight() {
         return preflight;
     }

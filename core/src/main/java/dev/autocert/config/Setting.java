@@ -103,7 +103,7 @@ public enum Setting {
     ON_EXPIRING("onExpiring", Checks::text, null, "/usr/local/bin/on-expiring",
             "Command run when a certificate is close to expiry and not renewed yet, at most daily."),
     PREFLIGHT("preflight", Checks::bool, "true", null,
-            "Fetch our own HTTP-01 answer through the public name before asking the CA (advisory; logs why it fails)."),
+            "Fetch our own HTTP-01 answer through the public name beside the CA's validation (advisory; logs why it fails)."),
     HTTP_CHALLENGE_PORT("httpChallengePort", Checks::port, "80", null,
             "The port the CA connects to for HTTP-01; only test CAs such as Pebble use another than 80."),
     HTTPS_PORT("httpsPort", Checks::port, "8443", null,
