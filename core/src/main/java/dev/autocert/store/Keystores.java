@@ -56,6 +56,9 @@ public final class Keystores {
      * @throws IOException when the JDK cannot encode it
      */
     public static byte[] encode(CertifiedKey certificate, String type, String alias, char[] password) throws IOException {
+        if (PKCS12.equalsIgnoreCase(type)) {
+            return Pkcs12.encode(certificate, alias, password);
+        }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             keyStore(certificate, type, alias, password).store(out, password);
