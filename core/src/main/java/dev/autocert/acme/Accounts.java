@@ -7,6 +7,7 @@ import dev.autocert.diagnose.AcmeProblems;
 import dev.autocert.diagnose.DiagnosedException;
 import dev.autocert.diagnose.Diagnosis;
 import dev.autocert.store.Store;
+import org.jspecify.annotations.Nullable;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Metadata;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.security.KeyPair;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,7 +40,10 @@ final class Accounts {
     private final AutocertConfig config;
     private final CertificateAuthority ca;
     private final Store store;
-    private Login login;
+    private @Nullable CaSessions sessions;
+    private @Nullable Login login;
+    /** Logins to the account on sessions of their own, free for the next order; guarded by this. */
+    private final Deque<Login> idle = new ArrayDeque<>();
 
     Accounts(AutocertConfig config, CertificateAuthority ca, Store store) {
         this.config = config;
@@ -50,7 +56,10 @@ final class Accounts {
             return login;
         }
         URI directory = ca.directory();
-        Session session = CaSessions.open(directory, config.caTrust().orElse(null));
+        if (sessions == null) {
+            sessions = new CaSessions(directory, config.caTrust().orElse(null));
+        }
+        Session session = sessions.open();
         Metadata meta = session.getMetadata();
         Optional<URI> terms = meta.getTermsOfService();
         if (terms.isPresent() && !config.acceptTerms()) {
@@ -87,7 +96,50 @@ final class Accounts {
         }
         LOG.info("ACME account {} at {} ({})", login.getAccountLocation(), directory,
                 stored.isPresent() ? "existing key" : "new key");
+        idle.push(login);
         return login;
+    }
+
+    /**
+     * Lends a login to the account on a session no other order uses, so concurrent orders do not wait for each
+     * other's requests; {@link Lent#close} makes it free for the next.
+     *
+     * @return the login, on a session that already read the directory when it was lent before
+     */
+    synchronized Lent lend() throws AcmeException, IOException, DiagnosedException {
+        Login account = login();
+        Login free = idle.poll();
+        if (free == null) {
+            free = Objects.requireNonNull(sessions).open().login(account.getAccountLocation(), account.getKeyPair());
+        }
+        return new Lent(free, account);
+    }
+
+    private synchronized void giveBack(Login lent, Login account) {
+        if (account == login) { // not after a rollover or close: that login's key or client is gone
+            idle.push(lent);
+        }
+    }
+
+    /** A login lent to one order. */
+    final class Lent implements AutoCloseable {
+        private final Login lent;
+        private final Login account;
+
+        private Lent(Login lent, Login account) {
+            this.lent = lent;
+            this.account = account;
+        }
+
+        /** @return the login, for this order alone */
+        Login login() {
+            return lent;
+        }
+
+        @Override
+        public void close() {
+            giveBack(lent, account);
+        }
     }
 
     /** The {@code profile} setting must name one of the profiles the CA's directory lists (its {@code meta.profiles}). */
@@ -130,6 +182,7 @@ final class Accounts {
         KeyPair next = KeyType.EC256.generate();
         login().getAccount().changeKey(next);
         login = null; // the next login uses the new key
+        idle.clear();
         try {
             store.saveAccountKey(ca.directory(), next);
         } catch (IOException e) {
@@ -138,21 +191,13 @@ final class Accounts {
         LOG.info("Account key of {} rolled over", ca.directory());
     }
 
-    /**
-     * Releases the session's HTTP client. On JDK 21+ that stops its threads at once; on 17 they end
-     * when the client is collected (a redeployed webapp's class loader is free after that).
-     */
+    /** Releases the HTTP client of the sessions; a later login connects again. */
     synchronized void close() {
-        if (login != null) {
-            HttpClient client = login.getSession().getHttpClient();
-            if (client instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    LOG.debug("Closing the HTTP client failed", e);
-                }
-            }
-            login = null;
+        if (sessions != null) {
+            sessions.close();
+            sessions = null;
         }
+        login = null;
+        idle.clear();
     }
 }

@@ -1,9 +1,13 @@
 package dev.autocert.acme;
 
 import dev.autocert.store.Pem;
+import org.jspecify.annotations.Nullable;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
+import org.shredzone.acme4j.toolbox.JSON;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +18,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -22,36 +28,88 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Opens acme4j sessions to the configured CA. With {@code caTrust} the CA's HTTPS is verified against
+ * Opens acme4j sessions to one CA, all on one HTTP client. With {@code caTrust} the CA's HTTPS is verified against
  * the JDK's roots plus the given ones (private CAs, Pebble); otherwise against the JDK's roots alone.
+ * <p>
+ * A session sends one request at a time (acme4j holds its nonce lock for the whole exchange), so concurrent orders
+ * each take a session of their own ({@link Accounts#lend}). A session keeps the directory it read for at least
+ * {@link #DIRECTORY_KEPT}: acme4j reads it again at every lookup of a resource URL when the CA sends no caching
+ * headers (Pebble) or {@code max-age=0} (Let's Encrypt), about five extra round trips per order.
  */
-public final class CaSessions {
+final class CaSessions {
 
-    private CaSessions() {
-    }
+    /** The least time a session trusts the directory it read; a CA changes its directory far more rarely. */
+    static final Duration DIRECTORY_KEPT = Duration.ofMinutes(10);
+
+    private final URI directory;
+    private final Provider provider;
 
     /**
      * @param directory the ACME directory URL
      * @param caTrust   a PEM file of extra roots, or {@code null}
-     * @return a new session
      * @throws IOException when the trust file cannot be read
      */
-    public static Session open(URI directory, Path caTrust) throws IOException {
-        if (caTrust == null) {
-            return new Session(directory, new GenericAcmeProvider());
+    CaSessions(URI directory, @Nullable Path caTrust) throws IOException {
+        this.directory = directory;
+        this.provider = new Provider(caTrust == null ? null : sslContext(caTrust));
+    }
+
+    /** @return a new session on the shared HTTP client */
+    Session open() {
+        return new Session(directory, provider);
+    }
+
+    /**
+     * Releases the HTTP client. On JDK 21+ that stops its threads at once; on 17 they end when the client is collected
+     * (a redeployed webapp's class loader is free after that).
+     */
+    void close() {
+        provider.close();
+    }
+
+    /** acme4j's generic provider with one HTTP client for every session, which keeps the directory it read. */
+    private static final class Provider extends GenericAcmeProvider {
+        private final @Nullable SSLContext ssl;
+        private @Nullable HttpClient client;
+
+        Provider(@Nullable SSLContext ssl) {
+            this.ssl = ssl;
         }
-        SSLContext ssl = sslContext(caTrust);
-        return new Session(directory, new GenericAcmeProvider() {
-            @Override
-            public HttpClient createHttpClient(NetworkSettings settings) {
-                return HttpClient.newBuilder()
+
+        @Override
+        public synchronized HttpClient createHttpClient(NetworkSettings settings) {
+            if (client == null) {
+                client = ssl == null ? super.createHttpClient(settings) : HttpClient.newBuilder()
                         .followRedirects(HttpClient.Redirect.NORMAL)
                         .connectTimeout(settings.getTimeout())
                         .proxy(settings.getProxySelector())
                         .sslContext(ssl)
                         .build();
             }
-        });
+            return client;
+        }
+
+        @Override
+        public @Nullable JSON directory(Session session, URI serverUri) throws AcmeException {
+            JSON read = super.directory(session, serverUri);
+            ZonedDateTime kept = ZonedDateTime.now().plus(DIRECTORY_KEPT);
+            ZonedDateTime expires = session.getDirectoryExpires();
+            if (read != null && (expires == null || expires.isBefore(kept))) {
+                session.setDirectoryExpires(kept);
+            }
+            return read;
+        }
+
+        synchronized void close() {
+            if (client instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(CaSessions.class).debug("Closing the HTTP client failed", e);
+                }
+            }
+            client = null;
+        }
     }
 
     private static SSLContext sslContext(Path caTrust) throws IOException {

@@ -124,28 +124,30 @@ public final class Issuer implements CertificateSource {
                                 + spec.domains() + "; the CA is not asked again before " + spent.get(),
                         "fix the cause the earlier failures name; Autocert then retries by itself", "domains"), null, spent.get());
             }
-            Login login = accounts.login();
-            Order order = order(login, spec, renewalInfo(login) ? replacing : null);
-            authorize(order);
-            Polling.until(order, order::getStatus, EnumSet.of(Status.READY, Status.VALID, Status.INVALID),
-                    VALIDATION_TIMEOUT, "the order for " + spec.primaryDomain());
-            KeyPair key = config.keyType().generate();
-            order.execute(key, csr -> { // the order's identifiers become the CSR's SANs, addresses as IP SANs
-                if (spec.primaryDomain().length() <= 64 && !IpAddresses.isLiteral(spec.primaryDomain())) {
-                    csr.setCommonName(spec.primaryDomain());
+            try (Accounts.Lent lent = accounts.lend()) {
+                Login login = lent.login();
+                Order order = order(login, spec, renewalInfo(login) ? replacing : null);
+                authorize(order);
+                Polling.until(order, order::getStatus, EnumSet.of(Status.READY, Status.VALID, Status.INVALID),
+                        VALIDATION_TIMEOUT, "the order for " + spec.primaryDomain());
+                KeyPair key = config.keyType().generate();
+                order.execute(key, csr -> { // the order's identifiers become the CSR's SANs, addresses as IP SANs
+                    if (spec.primaryDomain().length() <= 64 && !IpAddresses.isLiteral(spec.primaryDomain())) {
+                        csr.setCommonName(spec.primaryDomain());
+                    }
+                });
+                Status status = Polling.until(order, order::getStatus, FINAL, VALIDATION_TIMEOUT,
+                        "the order for " + spec.primaryDomain());
+                if (status != Status.VALID) {
+                    throw new DiagnosedException(order.getError().map(p -> AcmeProblems.explain(p, spec.primaryDomain()))
+                            .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, "the order ended " + status,
+                                    "retrying later", null)), null);
                 }
-            });
-            Status status = Polling.until(order, order::getStatus, FINAL, VALIDATION_TIMEOUT,
-                    "the order for " + spec.primaryDomain());
-            if (status != Status.VALID) {
-                throw new DiagnosedException(order.getError().map(p -> AcmeProblems.explain(p, spec.primaryDomain()))
-                        .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, "the order ended " + status,
-                                "retrying later", null)), null);
+                CertifiedKey issued = new CertifiedKey(key.getPrivate(), order.getCertificate().getCertificateChain());
+                LOG.info("Certificate for {} issued by {} ({}), valid until {}", spec.domains(), ca.directory(),
+                        issued.leaf().getIssuerX500Principal().getName(), issued.notAfter());
+                return issued;
             }
-            CertifiedKey issued = new CertifiedKey(key.getPrivate(), order.getCertificate().getCertificateChain());
-            LOG.info("Certificate for {} issued by {} ({}), valid until {}", spec.domains(), ca.directory(),
-                    issued.leaf().getIssuerX500Principal().getName(), issued.notAfter());
-            return issued;
         } catch (AcmeException | IOException | RuntimeException e) {
             throw new DiagnosedException(AcmeProblems.explain(e, ca.directory()), e);
         }
