@@ -466,6 +466,10 @@ public final class CertificateManager implements AutoCloseable {
                 saveRateLimit(m, Optional.empty(), null);
             }
             tellInstalled(m, issued, true);
+            if (unsaved != null) {
+                // after the install: a handshake waiting on demand for this name gets the certificate it is served
+                listeners.forEach(l -> l.failed(m.spec, unsaved));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (DiagnosedException e) {
@@ -528,7 +532,7 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
-    /** @return why the certificate could not be stored, or {@code null} when it was */
+    /** @return why the certificate could not be stored (the caller tells the listeners), or {@code null} when it was */
     private @Nullable Diagnosis save(Managed m, CertifiedKey issued) {
         try {
             store.saveCertificate(m.spec.name(), issued);
@@ -536,7 +540,6 @@ public final class CertificateManager implements AutoCloseable {
         } catch (IOException e) {
             Diagnosis d = AcmeProblems.explain(e, config.directory());
             LOG.error("Certificate for {} is served but not saved, a restart would lose it: {}", m.spec.domains(), d.message());
-            listeners.forEach(l -> l.failed(m.spec, d));
             return d;
         }
     }
