@@ -27,14 +27,18 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * The cluster store: accounts, certificates with their keys, rate limits, leases and pending challenge answers
+ * The cluster store: accounts, certificates with their keys, rate limits, the failed-validation budget, leases and pending challenge answers
  * in a PostgreSQL database that every node of a cluster names in {@code storage}. Tables are created and
  * migrated by the store ({@link Schema}). Private keys are encrypted with {@code storageKey} when one is given
  * ({@link KeyCipher}). Each certificate read or written is also copied to a local {@link FileStore}, so hook
@@ -311,6 +315,52 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
                         + " renewal_info_check = EXCLUDED.renewal_info_check, issued_by = EXCLUDED.issued_by",
                 name, schedule.serial().toString(16), Timestamp.from(schedule.renewAt()), schedule.reason(),
                 check == null ? null : Timestamp.from(check), issuedBy == null ? null : issuedBy.toString()));
+    }
+
+    /** The refused validations of the last hour, whichever node saw them. */
+    @Override
+    public Map<String, List<Instant>> loadValidationFailures(URI directory) throws IOException {
+        return run(c -> {
+            Map<String, List<Instant>> out = new TreeMap<>();
+            try (PreparedStatement ps = prepare(c, "SELECT name, failed_at FROM autocert_validation_failures WHERE directory = ?"
+                    + " AND failed_at > now() - interval '1 hour' ORDER BY name, failed_at", directory.toString());
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), n -> new ArrayList<>()).add(rs.getTimestamp(2).toInstant());
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Replaces the failures of the names given, in one transaction; those another node saw for other names stay, and
+     * rows older than an hour go.
+     */
+    @Override
+    public void saveValidationFailures(URI directory, Map<String, List<Instant>> failures) throws IOException {
+        String ca = directory.toString();
+        run(c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                update(c, "DELETE FROM autocert_validation_failures WHERE directory = ? AND failed_at < now() - interval '1 hour'", ca);
+                for (Map.Entry<String, List<Instant>> e : failures.entrySet()) {
+                    update(c, "DELETE FROM autocert_validation_failures WHERE directory = ? AND name = ?", ca, e.getKey());
+                    for (Instant at : e.getValue()) {
+                        update(c, "INSERT INTO autocert_validation_failures (directory, name, failed_at) VALUES (?, ?, ?)",
+                                ca, e.getKey(), Timestamp.from(at));
+                    }
+                }
+                c.commit();
+                return null;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        });
     }
 
     @Override

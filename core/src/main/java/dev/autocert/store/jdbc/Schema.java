@@ -32,7 +32,10 @@ final class Schema {
             List.of("CREATE TABLE autocert_on_demand (name text PRIMARY KEY, added_at timestamptz NOT NULL DEFAULT now())",
                     "CREATE TABLE autocert_schedules (name text PRIMARY KEY, serial text NOT NULL, renew_at timestamptz NOT NULL,"
                             + " reason text NOT NULL, renewal_info_check timestamptz, issued_by text)",
-                    "ALTER TABLE autocert_rate_limits ADD COLUMN directory text"));
+                    "ALTER TABLE autocert_rate_limits ADD COLUMN directory text"),
+            List.of("CREATE TABLE autocert_validation_failures (directory text NOT NULL, name text NOT NULL,"
+                            + " failed_at timestamptz NOT NULL)",
+                    "CREATE INDEX autocert_validation_failures_by_name ON autocert_validation_failures (directory, name)"));
 
     /** The version this code writes. */
     static final int VERSION = MIGRATIONS.size();

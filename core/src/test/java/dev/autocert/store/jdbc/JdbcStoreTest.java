@@ -26,11 +26,13 @@ import java.security.PublicKey;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -88,7 +90,7 @@ class JdbcStoreTest {
         assertThat(pg.psql(db, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables"
                 + " WHERE table_name LIKE 'autocert_%'"))
                 .isEqualTo("autocert_accounts,autocert_certificates,autocert_challenges,autocert_leases,autocert_on_demand,"
-                        + "autocert_rate_limits,autocert_schedules,autocert_schema");
+                        + "autocert_rate_limits,autocert_schedules,autocert_schema,autocert_validation_failures");
         try (JdbcStore again = node(url, null, "b")) {
             again.migrate(); // a second node finds the schema current and changes nothing
         }
@@ -109,7 +111,7 @@ class JdbcStoreTest {
             store.saveOnDemand("shop.ok.test", true);
             assertThat(store.loadOnDemandNames()).containsExactly("shop.ok.test");
         }
-        assertThat(pg.psql(db, "SELECT version FROM autocert_schema")).isEqualTo("2");
+        assertThat(pg.psql(db, "SELECT version FROM autocert_schema")).isEqualTo(Integer.toString(Schema.VERSION));
     }
 
     @Test
@@ -179,6 +181,28 @@ class JdbcStoreTest {
             b.saveRateLimit("a.test", Optional.of(until));
             assertThat(a.loadRateLimitedBy("a.test")).isEmpty();
         }
+    }
+
+    @Test
+    void theFailedValidationBudgetOutlivesARestartOfEveryNode() throws IOException {
+        String url = freshDatabase();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant earlier = now.minus(Duration.ofMinutes(10));
+        try (JdbcStore a = node(url, null, "a"); JdbcStore b = node(url, null, "b")) {
+            a.saveValidationFailures(DIRECTORY, Map.of("a.test", List.of(earlier, now)));
+            b.saveValidationFailures(DIRECTORY, Map.of("b.test", List.of(now), "a.test", List.of(now)));
+            // b's view of a.test replaces a's; a's other names would stay
+            a.saveValidationFailures(DIRECTORY, Map.of("c.test", List.of(now.minus(Duration.ofHours(2)))));
+        }
+        try (JdbcStore restarted = node(url, null, "c")) {
+            assertThat(restarted.loadValidationFailures(DIRECTORY))
+                    .as("the last hour, whichever node saw it").isEqualTo(Map.of("a.test", List.of(now), "b.test", List.of(now)));
+            assertThat(restarted.loadValidationFailures(URI.create("https://other-ca.test/dir"))).isEmpty();
+            restarted.saveValidationFailures(DIRECTORY, Map.of());
+        }
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        assertThat(pg.psql(db, "SELECT string_agg(name, ',' ORDER BY name) FROM autocert_validation_failures"))
+                .as("a save drops what is older than an hour").isEqualTo("a.test,b.test");
     }
 
     @Test
