@@ -36,7 +36,7 @@ import javax.net.ssl.X509TrustManager;
  * {@link #DIRECTORY_KEPT}: acme4j reads it again at every lookup of a resource URL when the CA sends no caching
  * headers (Pebble) or {@code max-age=0} (Let's Encrypt), about five extra round trips per order.
  */
-final class CaSessions {
+final class CaSessions implements AutoCloseable {
 
     /** The least time a session trusts the directory it read; a CA changes its directory far more rarely. */
     static final Duration DIRECTORY_KEPT = Duration.ofMinutes(10);
@@ -63,7 +63,8 @@ final class CaSessions {
      * Releases the HTTP client. On JDK 21+ that stops its threads at once; on 17 they end when the client is collected
      * (a redeployed webapp's class loader is free after that).
      */
-    void close() {
+    @Override
+    public void close() {
         provider.close();
     }
 

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The product's promise on the real jetty-home distribution: the module archive unpacked into a
@@ -167,8 +166,7 @@ class JettyModuleIT extends AcceptanceTestSupport {
 
     private void awaitServed(List<X509Certificate> roots) {
         for (String name : NAMES) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                    .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, name, roots), roots, name));
+            TlsProbe.awaitVerified(httpsPort, name, roots, Duration.ofSeconds(60));
         }
     }
 

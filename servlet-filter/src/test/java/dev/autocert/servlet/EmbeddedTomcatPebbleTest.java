@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The whole WAR story in an embedded Tomcat 11 with a real Pebble: the connector starts on the
@@ -70,8 +69,7 @@ class EmbeddedTomcatPebbleTest {
 
         List<X509Certificate> roots = pebble.roots();
         for (String name : List.of("a.test", "www.a.test")) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                    .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, name, roots), roots, name));
+            TlsProbe.awaitVerified(httpsPort, name, roots, Duration.ofSeconds(60));
         }
         assertThat(logs.text()).contains("written to " + keystore).contains("reloaded Tomcat connector");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keystore))).isEqualTo("rw-------"); // the set's own toString has no fixed order

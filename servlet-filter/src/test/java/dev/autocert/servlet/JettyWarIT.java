@@ -70,8 +70,7 @@ class JettyWarIT extends AcceptanceTestSupport {
                 "-Dautocert.caTrust=" + pebble.caTrustPem(), "-Dautocert.acceptTerms=true",
                 "-Dautocert.connectorKeystore=etc/autocert-connector.p12", "-Dautocert.statusPath=" + STATUS,
                 "-Dautocert.statusRole=autocert-status"), Map.of(), httpPort).awaitPort(httpsPort);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, "j.test", roots), roots, "j.test"));
+        TlsProbe.awaitVerified(httpsPort, "j.test", roots, Duration.ofSeconds(60));
 
         TlsProbe.OpensslResult ssl = TlsProbe.openssl("127.0.0.1", httpsPort, "j.test", null, "1.2");
         assertThat(ssl.handshakeOk()).as(ssl.output()).isTrue();

@@ -88,8 +88,7 @@ class TomcatWarIT {
 
         Files.copy(war, tomcat.base().resolve("webapps/ROOT.war"));
         for (String name : List.of("a.test", "www.a.test")) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                    .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, name, roots), roots, name));
+            TlsProbe.awaitVerified(httpsPort, name, roots, Duration.ofSeconds(60));
         }
         TlsProbe.OpensslResult after = TlsProbe.openssl("127.0.0.1", httpsPort, "www.a.test", "http/1.1", "1.3");
         assertThat(after.handshakeOk()).as(after.output()).isTrue();

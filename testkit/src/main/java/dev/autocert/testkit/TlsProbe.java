@@ -19,6 +19,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -213,6 +214,35 @@ public final class TlsProbe {
         } catch (IOException e) {
             throw new UncheckedIOException("TLS handshake with " + host + ":" + port + " (SNI " + sni + ") failed: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Handshakes with {@code 127.0.0.1:port} for {@code sni} every 50 ms until the chain verifies as in
+     * {@link #verifyChain}: the wait of a test for a certificate being issued, stored and served.
+     *
+     * @return the verified chain, leaf first
+     * @throws AssertionError with the last handshake's or check's failure when none verified within {@code atMost}
+     */
+    public static List<X509Certificate> awaitVerified(int port, String sni, Collection<X509Certificate> roots, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (true) {
+            try {
+                List<X509Certificate> chain = javaHandshake("127.0.0.1", port, sni, roots);
+                verifyChain(chain, roots, sni);
+                return chain;
+            } catch (UncheckedIOException | AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no verified chain for " + sni + " on port " + port + " within " + atMost + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
         }
     }
 

@@ -304,8 +304,7 @@ class ClusterIT extends AcceptanceTestSupport {
         List<X509Certificate> roots = pebble.roots();
         for (String name : NAMES) {
             for (Node n : nodes) {
-                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> TlsProbe.verifyChain(
-                        TlsProbe.javaHandshake("127.0.0.1", n.httpsPort(), name, roots), roots, name));
+                TlsProbe.awaitVerified(n.httpsPort(), name, roots, Duration.ofSeconds(90));
             }
         }
         // each node ordered its own (no shared store), and every validation, on whichever node it landed, passed

@@ -69,9 +69,7 @@ class TomcatDropInIT extends DistributionTestSupport {
         assertThat(tomcat.console()).containsPattern("JVM Version: +" + tomcat.javaFeature() + "\\.");
         List<X509Certificate> roots = pebble.roots();
         for (String name : List.of("a.test", "www.a.test", "b.test")) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .ignoreExceptions()
-                    .untilAsserted(() -> TlsProbe.verifyChain(TlsProbe.javaHandshake("127.0.0.1", httpsPort, name, roots), roots, name));
+            TlsProbe.awaitVerified(httpsPort, name, roots, Duration.ofSeconds(60));
         }
         System.out.printf("[measure] Tomcat start -> 2 certificates served: %.2f s%n", (System.nanoTime() - started) / 1e9);
 

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The sample as its users run it, against a local Pebble: a CA-issued certificate served and stored. */
 class TomcatEmbeddedAppTest {
@@ -38,9 +37,7 @@ class TomcatEmbeddedAppTest {
             tomcat.start();
             try {
                 List<X509Certificate> roots = pebble.roots();
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                        .untilAsserted(() -> TlsProbe.verifyChain(
-                                TlsProbe.javaHandshake("127.0.0.1", httpsPort, "www.embedded.test", roots), roots, "www.embedded.test"));
+                TlsProbe.awaitVerified(httpsPort, "www.embedded.test", roots, Duration.ofSeconds(60));
                 assertThat(TlsProbe.httpsGet(httpsPort, "embedded.test", "/", roots).body()).contains("hello from embedded Tomcat over https");
                 try (var stored = Files.walk(dir.resolve("tomcat/conf/autocert"))) {
                     assertThat(stored.map(p -> p.getFileName().toString())).contains("fullchain.pem", "privkey.pem");
