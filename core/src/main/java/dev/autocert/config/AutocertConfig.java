@@ -1,7 +1,6 @@
 package dev.autocert.config;
 
 import java.io.IOException;
-import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -245,7 +243,7 @@ public final class AutocertConfig {
         }
         String ascii;
         try {
-            ascii = IDN.toASCII(rest, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            ascii = AsciiNames.toAscii(rest);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("domains", "contains the invalid name '" + raw + "'", "use a valid DNS host name");
         }

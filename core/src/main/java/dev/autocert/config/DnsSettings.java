@@ -3,7 +3,6 @@ package dev.autocert.config;
 import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
-import java.net.IDN;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -212,7 +211,7 @@ public final class DnsSettings {
             v = v.substring(0, v.length() - 1);
         }
         try {
-            v = IDN.toASCII(v, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            v = AsciiNames.toAscii(v);
         } catch (IllegalArgumentException e) {
             v = "";
         }

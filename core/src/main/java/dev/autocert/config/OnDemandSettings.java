@@ -2,7 +2,6 @@ package dev.autocert.config;
 
 import org.jspecify.annotations.Nullable;
 
-import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -129,7 +128,7 @@ public final class OnDemandSettings {
     public static @Nullable String orderableName(String name) {
         String ascii;
         try {
-            ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            ascii = AsciiNames.toAscii(name);
         } catch (IllegalArgumentException e) {
             return null;
         }
