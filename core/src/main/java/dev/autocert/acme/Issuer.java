@@ -83,8 +83,8 @@ public final class Issuer implements CertificateSource {
     private final Map<ChallengeType, ChallengeSolver> solvers = new LinkedHashMap<>();
     /** Challenge types that failed last time per name, tried last next time. */
     private final Map<String, Set<ChallengeType>> failedTypes = new ConcurrentHashMap<>();
-    /** Read from the store at the first order (a JNDI store exists only once the container started); guarded by this. */
-    private @Nullable ValidationBudget budget;
+    /** Merged with the store's at every order (a JNDI store exists only once the container started). */
+    private final ValidationBudget budget = new ValidationBudget();
     private final Store store;
     /** The challenge type that last validated each name, for status. */
     private final Map<String, ChallengeType> validatedBy = new ConcurrentHashMap<>();
@@ -117,7 +117,7 @@ public final class Issuer implements CertificateSource {
     @Override
     public CertifiedKey issue(CertificateSpec spec, @Nullable CertifiedKey replacing) throws DiagnosedException, InterruptedException {
         try {
-            Optional<Instant> spent = budget().spentUntil(spec.domains(), Instant.now());
+            Optional<Instant> spent = budgetForOrder().spentUntil(spec.domains(), Instant.now());
             if (spent.isPresent()) {
                 throw new DiagnosedException(new Diagnosis(Diagnosis.Kind.VALIDATION_BUDGET,
                         "validation failed " + ValidationBudget.FAILURES + " times within the hour for a name of "
@@ -153,24 +153,25 @@ public final class Issuer implements CertificateSource {
         }
     }
 
-    /** @return the failed-validation budget, with the failures of the last hour an earlier run stored */
-    private synchronized ValidationBudget budget() {
-        if (budget == null) {
-            Map<String, List<Instant>> stored;
-            try {
-                stored = store.loadValidationFailures(ca.directory());
-            } catch (IOException e) {
-                LOG.warn("Cannot read the failed validations stored for {}; the budget starts full: {}", ca.directory(), e.getMessage());
-                stored = Map.of();
-            }
-            budget = new ValidationBudget(stored);
+    /**
+     * @return the failed-validation budget with what the store holds now merged in: the failures of the last hour an
+     *         earlier run stored, and, in a cluster, those other nodes saw since; what this node saw stays even when
+     *         the store could not keep it
+     */
+    private synchronized ValidationBudget budgetForOrder() {
+        try {
+            budget.merge(store.loadValidationFailures(ca.directory()));
+        } catch (IOException e) {
+            LOG.warn("Cannot read the failed validations stored for {}; counting those this node saw: {}", ca.directory(), e.getMessage());
         }
         return budget;
     }
 
-    private void saveBudget() {
+    /** Counts a failed validation and stores the budget, at once, so no merge of another order comes between. */
+    private synchronized void failedValidation(String domain) {
+        budget.failed(domain, Instant.now());
         try {
-            store.saveValidationFailures(ca.directory(), budget().recent(Instant.now()));
+            store.saveValidationFailures(ca.directory(), budget.recent(Instant.now()));
         } catch (IOException e) {
             LOG.warn("Cannot store the failed validations for {}; a restart starts the budget full: {}", ca.directory(), e.getMessage());
         }
@@ -335,8 +336,7 @@ public final class Issuer implements CertificateSource {
                 if (s != Status.VALID) {
                     p.challenge().fetch();
                     failedTypes.computeIfAbsent(p.domain(), d -> EnumSet.noneOf(ChallengeType.class)).add(p.type());
-                    budget().failed(p.domain(), Instant.now());
-                    saveBudget();
+                    failedValidation(p.domain());
                     throw new DiagnosedException(p.challenge().getError().map(e -> explain(e, p))
                             .orElse(new Diagnosis(Diagnosis.Kind.CA_ERROR, p.domain() + ": the authorization ended " + s,
                                     "retrying later", null)), null);

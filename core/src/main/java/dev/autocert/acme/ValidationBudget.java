@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Failed validations per name in the last hour, so Autocert never spends the CA's failed-validation limit
@@ -28,9 +29,22 @@ final class ValidationBudget {
     ValidationBudget() {
     }
 
-    /** @param stored the failures a store kept from earlier runs (a restart must not reset the budget) */
-    ValidationBudget(Map<String, List<Instant>> stored) {
-        stored.forEach((name, times) -> failures.put(name, new ArrayDeque<>(times.stream().sorted().toList())));
+    /**
+     * Adds the failures a store holds that this budget does not know yet: those another node of a cluster saw, or
+     * those of an earlier run.
+     *
+     * @param stored failures by name, as a store keeps them
+     */
+    synchronized void merge(Map<String, List<Instant>> stored) {
+        stored.forEach((name, times) -> {
+            Deque<Instant> known = failures.computeIfAbsent(name, n -> new ArrayDeque<>());
+            if (!known.containsAll(times)) {
+                TreeSet<Instant> all = new TreeSet<>(known);
+                all.addAll(times);
+                known.clear();
+                known.addAll(all);
+            }
+        });
     }
 
     /** @param name a name whose validation the CA refused at {@code at} */

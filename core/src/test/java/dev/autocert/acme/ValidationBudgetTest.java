@@ -51,10 +51,25 @@ class ValidationBudgetTest {
         assertThat(kept).containsOnlyKeys("a.test");
         assertThat(kept.get("a.test")).hasSize(3);
 
-        ValidationBudget restarted = new ValidationBudget(kept);
+        ValidationBudget restarted = new ValidationBudget();
+        restarted.merge(kept);
         assertThat(restarted.spentUntil(List.of("a.test"), now)).isEmpty();
         restarted.failed("a.test", now);
         restarted.failed("a.test", now.plusSeconds(1));
         assertThat(restarted.spentUntil(List.of("a.test"), now.plusSeconds(2))).contains(t0.plus(Duration.ofMinutes(90)));
+    }
+
+    @Test
+    void mergingWhatAnotherNodeSawAddsOnlyFailuresNotKnownYet() {
+        Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
+        ValidationBudget budget = new ValidationBudget();
+        budget.failed("a.test", t0);
+        budget.failed("a.test", t0.plusSeconds(2));
+        // the store holds this node's two and another node's three, one of them earlier
+        budget.merge(Map.of("a.test", List.of(t0.minusSeconds(5), t0, t0.plusSeconds(1), t0.plusSeconds(2), t0.plusSeconds(3))));
+        budget.merge(Map.of("a.test", List.of(t0.plusSeconds(1))));
+        assertThat(budget.recent(t0.plusSeconds(10)).get("a.test"))
+                .containsExactly(t0.minusSeconds(5), t0, t0.plusSeconds(1), t0.plusSeconds(2), t0.plusSeconds(3));
+        assertThat(budget.spentUntil(List.of("a.test"), t0.plusSeconds(10))).contains(t0.minusSeconds(5).plus(ValidationBudget.WINDOW));
     }
 }

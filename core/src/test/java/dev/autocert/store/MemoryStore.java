@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +51,14 @@ public final class MemoryStore implements Store {
     }
     @Override public Optional<URI> loadRateLimitedBy(String name) { return Optional.ofNullable(limitsBy.get(name)); }
     @Override public Set<String> loadOnDemandNames() { return Set.copyOf(onDemand); }
+    /** Failed validations by CA, as a store keeps them. */
+    public final Map<URI, Map<String, List<Instant>>> validationFailures = new ConcurrentHashMap<>();
+    @Override public Map<String, List<Instant>> loadValidationFailures(URI directory) {
+        return validationFailures.getOrDefault(directory, Map.of());
+    }
+    @Override public void saveValidationFailures(URI directory, Map<String, List<Instant>> failures) {
+        validationFailures.put(directory, Map.copyOf(failures));
+    }
     @Override public void saveOnDemand(String name, boolean marked) {
         if (marked) {
             onDemand.add(name);
