@@ -237,12 +237,7 @@ public final class TlsProbe {
                             + e.getMessage(), e);
                 }
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
+            Commands.sleep(50);
         }
     }
 

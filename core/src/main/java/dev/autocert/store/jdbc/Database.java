@@ -91,6 +91,25 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on {@code c} as one transaction: committed when it returns, rolled back when it throws; the
+     * connection's auto-commit is as before afterwards.
+     */
+    static <T> T inTransaction(Connection c, Work<T> work) throws SQLException, IOException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | IOException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
     private <T> T attempt(Work<T> work) throws SQLException, IOException {
         if (connection == null || connection.isClosed()) {
             connection = open();

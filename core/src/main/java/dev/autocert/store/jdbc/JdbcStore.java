@@ -340,27 +340,17 @@ public final class JdbcStore implements Store, ClusterStore, AutoCloseable {
     @Override
     public void saveValidationFailures(URI directory, Map<String, List<Instant>> failures) throws IOException {
         String ca = directory.toString();
-        run(c -> {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                update(c, "DELETE FROM autocert_validation_failures WHERE directory = ? AND failed_at < now() - interval '1 hour'", ca);
-                for (Map.Entry<String, List<Instant>> e : failures.entrySet()) {
-                    update(c, "DELETE FROM autocert_validation_failures WHERE directory = ? AND name = ?", ca, e.getKey());
-                    for (Instant at : e.getValue()) {
-                        update(c, "INSERT INTO autocert_validation_failures (directory, name, failed_at) VALUES (?, ?, ?)",
-                                ca, e.getKey(), Timestamp.from(at));
-                    }
+        run(c -> Database.inTransaction(c, tx -> {
+            update(tx, "DELETE FROM autocert_validation_failures WHERE directory = ? AND failed_at < now() - interval '1 hour'", ca);
+            for (Map.Entry<String, List<Instant>> e : failures.entrySet()) {
+                update(tx, "DELETE FROM autocert_validation_failures WHERE directory = ? AND name = ?", ca, e.getKey());
+                for (Instant at : e.getValue()) {
+                    update(tx, "INSERT INTO autocert_validation_failures (directory, name, failed_at) VALUES (?, ?, ?)",
+                            ca, e.getKey(), Timestamp.from(at));
                 }
-                c.commit();
-                return null;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
-        });
+            return null;
+        }));
     }
 
     @Override

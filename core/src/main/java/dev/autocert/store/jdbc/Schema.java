@@ -50,37 +50,31 @@ final class Schema {
      * @throws IOException when the database's schema is newer than this code
      */
     static int migrate(Connection c) throws SQLException, IOException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
-            st.execute("CREATE TABLE IF NOT EXISTS autocert_schema (version integer NOT NULL)");
-            int found;
-            try (ResultSet rs = st.executeQuery("SELECT max(version) FROM autocert_schema")) {
-                rs.next();
-                found = rs.getInt(1);
-            }
-            if (found > VERSION) {
-                throw new IOException("the cluster database's schema is version " + found + ", newer than this Autocert"
-                        + " knows (" + VERSION + "): upgrade Autocert on this node; every node of a cluster must run a"
-                        + " version that knows the schema");
-            }
-            for (int v = found; v < VERSION; v++) {
-                for (String sql : MIGRATIONS.get(v)) {
-                    st.execute(sql);
+        return Database.inTransaction(c, tx -> {
+            try (Statement st = tx.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+                st.execute("CREATE TABLE IF NOT EXISTS autocert_schema (version integer NOT NULL)");
+                int found;
+                try (ResultSet rs = st.executeQuery("SELECT max(version) FROM autocert_schema")) {
+                    rs.next();
+                    found = rs.getInt(1);
                 }
+                if (found > VERSION) {
+                    throw new IOException("the cluster database's schema is version " + found + ", newer than this Autocert"
+                            + " knows (" + VERSION + "): upgrade Autocert on this node; every node of a cluster must run a"
+                            + " version that knows the schema");
+                }
+                for (int v = found; v < VERSION; v++) {
+                    for (String sql : MIGRATIONS.get(v)) {
+                        st.execute(sql);
+                    }
+                }
+                if (found < VERSION) {
+                    st.execute("DELETE FROM autocert_schema");
+                    st.execute("INSERT INTO autocert_schema (version) VALUES (" + VERSION + ")");
+                }
+                return found;
             }
-            if (found < VERSION) {
-                st.execute("DELETE FROM autocert_schema");
-                st.execute("INSERT INTO autocert_schema (version) VALUES (" + VERSION + ")");
-            }
-            c.commit();
-            return found;
-        } catch (SQLException | IOException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        });
     }
 }
